@@ -1,0 +1,1 @@
+"""Policy Assistant: answers staff questions about policy documents, citing source paragraphs."""

@@ -1,0 +1,132 @@
+"""`policy-assistant`: the maintainers' and staff's command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from assistant.catalog import Catalog
+from assistant.embedders import make_embedder
+from assistant.settings import Settings
+from assistant.store import IndexMismatchError, open_store
+from ingest.indexing import Indexer, IngestReport, discover
+
+console = Console()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policy-assistant", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="index policy files and folders, incrementally")
+    ingest.add_argument("paths", nargs="+", type=Path, help="files or folders to ingest")
+    ingest.add_argument(
+        "--prune", action="store_true", help="remove documents whose files under PATHS are gone"
+    )
+    commands.add_parser("documents", help="list indexed documents and their versions")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    settings = Settings()
+    try:
+        if args.command == "ingest":
+            return run_ingest(settings, args.paths, args.prune)
+        return list_documents(settings)
+    except IndexMismatchError as error:
+        console.print(f"[red]{error}[/red]")
+        return 2
+
+
+def run_ingest(settings: Settings, paths: list[Path], prune: bool) -> int:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]Not found: {', '.join(map(str, missing))}[/red]")
+        return 2
+    store = open_store(settings, make_embedder(settings.embedder))
+    indexer = Indexer(store, Catalog(settings.catalog_db))
+    files = discover(paths)
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        report = indexer.ingest(
+            paths,
+            prune=prune,
+            progress=lambda p: progress.update(task, advance=1, description=p.name),
+        )
+    print_report(report)
+    return 1 if report.failed else 0
+
+
+def print_report(report: IngestReport) -> None:
+    table = Table(title="Ingest")
+    columns = [
+        "added",
+        "updated",
+        "unchanged",
+        "deleted",
+        "failed",
+        "chunks",
+        "embedded",
+        "seconds",
+        "chunks/s",
+    ]
+    for column in columns:
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(
+            str(len(x))
+            for x in (report.added, report.updated, report.unchanged, report.deleted, report.failed)
+        ),
+        str(report.chunks),
+        str(report.embedded),
+        f"{report.seconds:.1f}",
+        f"{report.chunks_per_second:.1f}",
+    )
+    console.print(table)
+    for file, reason in report.failed:
+        console.print(f"[red]failed[/red] {file}: {reason}")
+
+
+def list_documents(settings: Settings) -> int:
+    documents = Catalog(settings.catalog_db).documents()
+    table = Table(title=f"Documents in {settings.data_dir}")
+    for column in ("id", "title", "organisation", "live version", "versions", "chunks", "ingested"):
+        table.add_column(column)
+    for doc in documents:
+        live = doc.live
+        if live is None:
+            continue
+        table.add_row(
+            doc.doc_id,
+            live.title,
+            live.organisation or "",
+            live.label,
+            ", ".join(v.label for v in doc.versions),
+            str(live.chunk_count),
+            live.ingested_at,
+        )
+    console.print(table)
+    if not documents:
+        console.print("No documents yet: run `policy-assistant ingest PATH`.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

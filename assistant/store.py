@@ -1,0 +1,99 @@
+"""Opens the vector index (embedded Chroma or a Chroma server) and the records beside it.
+
+The collection remembers which embedder built it: vectors from two models cannot be compared,
+so opening an index with another embedder is refused with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_classic.embeddings import CacheBackedEmbeddings
+from langchain_classic.indexes import SQLRecordManager
+from langchain_community.storage import SQLStore
+
+from assistant.embedders import CountingEmbeddings
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EMBEDDER_KEY = "embedder"
+
+
+class IndexMismatchError(RuntimeError):
+    """The index on disk was built by another embedder than the one configured."""
+
+
+@dataclass
+class Store:
+    """The vector index plus the LangChain record manager that keeps ingests incremental."""
+
+    vectors: Chroma
+    records: SQLRecordManager
+    embedder: CountingEmbeddings
+
+    def count(self) -> int:
+        return self.vectors._collection.count()
+
+
+def _client(settings: Settings) -> chromadb.ClientAPI:
+    # Telemetry off: these machines have no route out, and staff questions stay in-house.
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _check_embedder(client: chromadb.ClientAPI, settings: Settings, embedder_name: str) -> None:
+    existing = {c.name: c for c in client.list_collections()}
+    collection = existing.get(settings.collection)
+    if collection is None:
+        return
+    built_with = (collection.metadata or {}).get(EMBEDDER_KEY)
+    if built_with != embedder_name:
+        raise IndexMismatchError(
+            f"The index in {settings.chroma_url or settings.data_dir} was built with the embedder "
+            f"{built_with!r}, but {embedder_name!r} is configured. Either set "
+            f"POLICY_ASSISTANT_EMBEDDER back to {built_with!r}, or re-index with the new one: "
+            f"remove {settings.data_dir} (or use another POLICY_ASSISTANT_DATA_DIR) and run "
+            "`policy-assistant ingest` again."
+        )
+
+
+def open_store(settings: Settings, embedder: CountingEmbeddings) -> Store:
+    """Open (or create) the index for `embedder`; refuse one built by another embedder."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    client = _client(settings)
+    _check_embedder(client, settings, embedder.name)
+
+    # Unchanged paragraphs of a changed document keep their vectors: embeddings are cached by
+    # text, so a new version costs only the paragraphs that really changed.
+    cache = SQLStore(namespace=embedder.name, db_url=f"sqlite:///{settings.embedding_cache_db}")
+    cache.create_schema()
+    cached = CacheBackedEmbeddings.from_bytes_store(
+        embedder, cache, namespace=embedder.name, key_encoder="sha256"
+    )
+    vectors = Chroma(
+        client=client,
+        collection_name=settings.collection,
+        embedding_function=cached,
+        collection_metadata={EMBEDDER_KEY: embedder.name},
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
+    records = SQLRecordManager(
+        namespace=f"chroma/{settings.collection}", db_url=f"sqlite:///{settings.records_db}"
+    )
+    records.create_schema()
+    return Store(vectors=vectors, records=records, embedder=embedder)

@@ -1,0 +1,1 @@
+"""The maintainers' side: policy files → documents → chunks → the index."""

@@ -1,0 +1,58 @@
+"""What a loader hands to the chunker: a document as an ordered list of structural blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item"]
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass
+class Block:
+    """A heading, paragraph or list item, with its place in `LoadedDocument.text`."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0  # heading level, 1 = top
+    page: int | None = None  # 1-based, for paginated formats
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class LoadedDocument:
+    """A file's text and structure; `text` is the blocks joined, so every span is verbatim."""
+
+    doc_id: str
+    title: str
+    source_path: Path
+    content_hash: str
+    blocks: list[Block]
+    organisation: str | None = None
+    document_type: str | None = None
+    effective_date: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        parts: list[str] = []
+        offset = 0
+        for block in self.blocks:
+            if parts:
+                offset += len(BLOCK_SEPARATOR)
+            block.start, block.end = offset, offset + len(block.text)
+            parts.append(block.text)
+            offset = block.end
+        self.text = BLOCK_SEPARATOR.join(parts)
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; the message names the file and says why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason

@@ -1,0 +1,197 @@
+"""Chunks → the index, incrementally, with a version record per document.
+
+A changed document is replaced in three steps: its new chunks are added (LangChain's indexing
+API skips any already there), the catalogue makes the new version live in one transaction, and
+then the indexing API's scoped cleanup removes the old version's chunks. Readers keep only
+chunks of live versions, so at no moment do they see a document half replaced or missing.
+Unchanged files are recognised by their content hash and cost nothing but reading them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from langchain_core.documents import Document
+from langchain_core.indexing import index
+
+from assistant.catalog import Catalog, VersionRecord
+from assistant.store import Store
+from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text
+from ingest.documents import LoadedDocument, LoadError
+from ingest.loaders import load_file
+
+log = logging.getLogger(__name__)
+
+SOURCE_KEY = "doc_id"  # the indexing API's source id: all chunks of one document
+KEY_ENCODER = "sha256"  # chunk ids: content and metadata hashed
+ProgressCallback = Callable[[Path], None]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    chunks: int = 0  # chunks written for added and updated documents
+    embedded: int = 0  # of which newly embedded (the rest came from the embedding cache)
+    seconds: float = 0.0
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Files named, and the files under folders named, in a stable order; hidden ones skipped."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+class Indexer:
+    def __init__(
+        self, store: Store, catalog: Catalog, options: ChunkingOptions | None = None
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.options = options or ChunkingOptions()
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        prune: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Bring the index in line with `paths`; with `prune`, drop documents no longer there."""
+        started = time.perf_counter()
+        embedded_before = self.store.embedder.passages_embedded
+        report = IngestReport()
+        seen: dict[str, Path] = {}
+        failed_files: set[Path] = set()
+        for path in discover(paths):
+            try:
+                self._ingest_file(path, seen, report)
+            except LoadError as error:
+                report.failed.append((str(path), error.reason))
+                failed_files.add(path.resolve())
+                log.warning("not ingested: %s", error)
+            if progress:
+                progress(path)
+        if prune:
+            roots = [p.resolve() for p in paths if p.is_dir()]
+            for record in self.catalog.documents():
+                source = Path(record.live.source_path) if record.live else None
+                if (
+                    source is not None
+                    and record.doc_id not in seen
+                    and source not in failed_files
+                    and any(source.is_relative_to(root) for root in roots)
+                ):
+                    self.delete(record.doc_id)
+                    report.deleted.append(record.doc_id)
+        report.embedded = self.store.embedder.passages_embedded - embedded_before
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def delete(self, doc_id: str) -> bool:
+        """Take a document out of the index; its version history stays in the catalogue."""
+        if self.catalog.live(doc_id) is None:
+            return False
+        self.catalog.delete(doc_id)  # first, so readers stop showing it at once
+        keys = self.store.records.list_keys(group_ids=[doc_id])
+        if keys:
+            self.store.vectors.delete(keys)
+            self.store.records.delete_keys(keys)
+        return True
+
+    def _ingest_file(self, path: Path, seen: dict[str, Path], report: IngestReport) -> None:
+        doc = load_file(path)
+        earlier = seen.get(doc.doc_id)
+        if earlier is not None and doc.effective_date is None:
+            raise LoadError(
+                path,
+                f"has the same document id {doc.doc_id!r} as {earlier}; "
+                "give one of them an `id` in its front matter",
+            )
+        seen[doc.doc_id] = path
+        live = self.catalog.live(doc.doc_id)
+        if live is not None and live.content_hash == doc.content_hash:
+            report.unchanged.append(doc.doc_id)
+            return
+        chunks = chunk_document(doc, self.options)
+        documents = [_langchain_document(doc, chunk) for chunk in chunks]
+        try:
+            self._index(documents, cleanup=None)
+        except Exception as error:  # the store refused: the live version stays as it was
+            raise LoadError(
+                path, f"could not be indexed ({type(error).__name__}: {error})"
+            ) from error
+        self.catalog.publish(_version_record(doc, len(chunks)))
+        # Everything is already there, so this embeds nothing; it only removes the chunks of the
+        # version that was live until the publish above.
+        self._index(documents, cleanup="scoped_full")
+        (report.updated if live is not None else report.added).append(doc.doc_id)
+        report.chunks += len(chunks)
+
+    def _index(self, documents: list[Document], cleanup: Literal["scoped_full"] | None) -> None:
+        index(
+            documents,
+            self.store.records,
+            self.store.vectors,
+            cleanup=cleanup,
+            source_id_key=SOURCE_KEY,
+            key_encoder=KEY_ENCODER,
+        )
+
+
+def _langchain_document(doc: LoadedDocument, chunk: Chunk) -> Document:
+    metadata: dict[str, str | int] = {
+        "doc_id": doc.doc_id,
+        "version_hash": doc.content_hash,
+        "title": doc.title,
+        "section": chunk.section,
+        "position": chunk.position,
+        "start": chunk.start,
+        "end": chunk.end,
+        "text": chunk.text,
+        "chunk_hash": chunk.content_hash,
+    }
+    optional = {
+        "organisation": doc.organisation,
+        "document_type": doc.document_type,
+        "effective_date": doc.effective_date,
+        "page": chunk.page,
+    }
+    metadata.update({k: v for k, v in optional.items() if v is not None})
+    return Document(page_content=embedded_text(doc, chunk), metadata=metadata)
+
+
+def _version_record(doc: LoadedDocument, chunk_count: int) -> VersionRecord:
+    return VersionRecord(
+        doc_id=doc.doc_id,
+        content_hash=doc.content_hash,
+        title=doc.title,
+        source_path=str(doc.source_path.resolve()),
+        chunk_count=chunk_count,
+        text=doc.text,
+        organisation=doc.organisation,
+        document_type=doc.document_type,
+        effective_date=doc.effective_date,
+        metadata=doc.metadata,
+    )
