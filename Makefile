@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python -m evals.ingest_benchmark
 
 clean:
 	rm -rf $(VENV) data

@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS state (
 );
 """
 
+# Every column but the text, which only citations and history views need.
+RECORD_COLUMNS = ", ".join(
+    f"v.{column}"
+    for column in (
+        "doc_id", "version", "content_hash", "title", "organisation", "document_type",
+        "effective_date", "source_path", "ingested_at", "superseded_at", "chunk_count", "metadata",
+    )
+)  # fmt: skip
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -59,7 +68,6 @@ class VersionRecord:
     title: str
     source_path: str
     chunk_count: int
-    text: str = field(repr=False)
     organisation: str | None = None
     document_type: str | None = None
     effective_date: str | None = None
@@ -72,8 +80,8 @@ class VersionRecord:
     def label(self) -> str:
         """How a citation names this version: its effective date when known, else its number."""
         if self.effective_date:
-            return f"v{self.version} ({self.effective_date})"
-        return f"v{self.version} (ingested {self.ingested_at[:10]})"
+            return f"v{self.version}, in force {self.effective_date}"
+        return f"v{self.version}, ingested {self.ingested_at[:10]}"
 
 
 @dataclass
@@ -107,7 +115,7 @@ class Catalog:
     def live(self, doc_id: str) -> VersionRecord | None:
         with self._connect() as db:
             row = db.execute(
-                "SELECT v.* FROM documents d JOIN versions v "
+                f"SELECT {RECORD_COLUMNS} FROM documents d JOIN versions v "
                 "ON v.doc_id = d.doc_id AND v.version = d.live_version WHERE d.doc_id = ?",
                 (doc_id,),
             ).fetchone()
@@ -128,7 +136,22 @@ class Catalog:
             row = db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
         return row["value"] if row else 0
 
-    def publish(self, record: VersionRecord) -> VersionRecord:
+    def text(self, doc_id: str, version: int | None = None) -> str | None:
+        """A version's full text (the live one by default): what citations quote from."""
+        with self._connect() as db:
+            if version is None:
+                row = db.execute(
+                    "SELECT v.text FROM documents d JOIN versions v "
+                    "ON v.doc_id = d.doc_id AND v.version = d.live_version WHERE d.doc_id = ?",
+                    (doc_id,),
+                ).fetchone()
+            else:
+                row = db.execute(
+                    "SELECT text FROM versions WHERE doc_id = ? AND version = ?", (doc_id, version)
+                ).fetchone()
+        return row["text"] if row else None
+
+    def publish(self, record: VersionRecord, text: str) -> VersionRecord:
         """Add `record` as the document's newest version and make it live, atomically."""
         with self._connect() as db:
             previous = db.execute(
@@ -155,7 +178,7 @@ class Catalog:
                     None,
                     record.chunk_count,
                     json.dumps(record.metadata, ensure_ascii=False),
-                    record.text,
+                    text,
                 ),
             )
             db.execute(
@@ -183,7 +206,9 @@ class Catalog:
     def documents(self, include_deleted: bool = False) -> list[DocumentRecord]:
         with self._connect() as db:
             docs = db.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
-            rows = db.execute("SELECT * FROM versions ORDER BY doc_id, version").fetchall()
+            rows = db.execute(
+                f"SELECT {RECORD_COLUMNS} FROM versions v ORDER BY v.doc_id, v.version"
+            ).fetchall()
         versions: dict[str, list[VersionRecord]] = {}
         for row in rows:
             versions.setdefault(row["doc_id"], []).append(_version(row))
@@ -218,5 +243,4 @@ def _version(row: sqlite3.Row) -> VersionRecord:
         superseded_at=row["superseded_at"],
         chunk_count=row["chunk_count"],
         metadata=json.loads(row["metadata"]),
-        text=row["text"],
     )

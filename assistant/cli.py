@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from assistant.answering import Message
 from assistant.catalog import Catalog
 from assistant.embedders import make_embedder
+from assistant.retrieval import Filters
+from assistant.service import Assistant, InvalidQuestionError
 from assistant.settings import Settings
 from assistant.store import IndexMismatchError, open_store
 from ingest.indexing import Indexer, IngestReport, discover
@@ -32,19 +37,42 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("documents", help="list indexed documents and their versions")
 
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+    ask = commands.add_parser("ask", help="ask a question; the answer cites its sources")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--organisation", help="only documents of this organisation")
+    ask.add_argument("--document", help="only this document (its id)")
+
+    evaluate = commands.add_parser("eval", help="run the gold set and print the figures")
+    evaluate.add_argument(
+        "--distractors", type=int, default=0, help="also index N statutes from ../shared/sfs"
     )
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the tutorial pipeline")
+    evaluate.add_argument("--details", action="store_true", help="list the items that missed")
+
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
     settings = Settings()
     try:
         if args.command == "ingest":
             return run_ingest(settings, args.paths, args.prune)
+        if args.command == "ask":
+            filters = Filters(organisation=args.organisation, doc_id=args.document)
+            return ask_question(settings, args.question, filters, args.json)
+        if args.command == "eval":
+            return run_eval(settings, args.distractors, not args.no_baseline, args.details)
         return list_documents(settings)
-    except IndexMismatchError as error:
+    except (IndexMismatchError, InvalidQuestionError, FileNotFoundError) as error:
         console.print(f"[red]{error}[/red]")
         return 2
+
+
+def configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG
 
 
 def run_ingest(settings: Settings, paths: list[Path], prune: bool) -> int:
@@ -102,6 +130,31 @@ def print_report(report: IngestReport) -> None:
     console.print(table)
     for file, reason in report.failed:
         console.print(f"[red]failed[/red] {file}: {reason}")
+
+
+def ask_question(settings: Settings, question: str, filters: Filters, as_json: bool) -> int:
+    answer = Assistant(settings).ask([Message("user", question)], filters)
+    if as_json:
+        print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+        return 0
+    console.print(answer.text, highlight=False)
+    if answer.citations:
+        console.print("\n[bold]" + ("Källor" if answer.answered else "Se även") + "[/bold]")
+    for number, citation in enumerate(answer.citations, start=1):
+        origin = ", ".join(filter(None, [citation.title, citation.organisation]))
+        console.print(
+            f"[{number}] {origin} › {citation.section} ({citation.version})\n    {citation.text}",
+            highlight=False,
+        )
+    return 0
+
+
+def run_eval(settings: Settings, distractors: int, baseline: bool, details: bool) -> int:
+    from evals.report import print_report
+    from evals.run import evaluate
+
+    print_report(evaluate(settings, distractors, baseline), console, verbose=details)
+    return 0
 
 
 def list_documents(settings: Settings) -> int:

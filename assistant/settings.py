@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         description="URL of a Chroma server (`chroma run`); unset means the embedded store.",
     )
     collection: str = Field(default="policies", description="Chroma collection name.")
+    top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
+    max_question_chars: int = Field(
+        default=2000, ge=1, description="Longer questions are refused with a clear error."
+    )
 
     @property
     def chroma_dir(self) -> Path:

@@ -15,9 +15,9 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_classic.embeddings import CacheBackedEmbeddings
 from langchain_classic.indexes import SQLRecordManager
-from langchain_community.storage import SQLStore
 
 from assistant.embedders import CountingEmbeddings
+from assistant.embedding_cache import SQLiteByteStore
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,13 @@ class Store:
     records: SQLRecordManager
     embedder: CountingEmbeddings
 
+    @property
+    def collection(self) -> chromadb.Collection:
+        """The raw Chroma collection, for queries LangChain's wrapper does not expose."""
+        return self.vectors._collection
+
     def count(self) -> int:
-        return self.vectors._collection.count()
+        return self.collection.count()
 
 
 def _client(settings: Settings) -> chromadb.ClientAPI:
@@ -80,8 +85,7 @@ def open_store(settings: Settings, embedder: CountingEmbeddings) -> Store:
 
     # Unchanged paragraphs of a changed document keep their vectors: embeddings are cached by
     # text, so a new version costs only the paragraphs that really changed.
-    cache = SQLStore(namespace=embedder.name, db_url=f"sqlite:///{settings.embedding_cache_db}")
-    cache.create_schema()
+    cache = SQLiteByteStore(settings.embedding_cache_db)
     cached = CacheBackedEmbeddings.from_bytes_store(
         embedder, cache, namespace=embedder.name, key_encoder="sha256"
     )

@@ -11,11 +11,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from assistant.analysis import SENTENCE_END
 from ingest.documents import Block, LoadedDocument
 
 TRAIL_SEPARATOR = " › "
-# Sentence ends: after . ! ? or ; followed by space and something that starts a sentence.
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(«–\-]?[A-ZÅÄÖÉ0-9])|\n+")
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,7 @@ class Chunk:
     end: int
     text: str
     page: int | None = None
+    is_list: bool = False  # made of list items only: an answer may need all of its siblings
 
     @property
     def content_hash(self) -> str:
@@ -45,6 +45,7 @@ class _Piece:
     start: int
     end: int
     page: int | None
+    is_list: bool = False
 
 
 def chunk_document(doc: LoadedDocument, options: ChunkingOptions | None = None) -> list[Chunk]:
@@ -64,6 +65,7 @@ def chunk_document(doc: LoadedDocument, options: ChunkingOptions | None = None) 
             end=p.end,
             text=doc.text[p.start : p.end],
             page=p.page,
+            is_list=p.is_list,
         )
         for i, p in enumerate(merged)
     ]
@@ -96,8 +98,9 @@ def _sectioned(blocks: list[Block]) -> list[tuple[str, Block]]:
 
 
 def _split_long(text: str, section: str, block: Block, max_chars: int) -> list[_Piece]:
+    is_list = block.kind == "list_item"
     if block.end - block.start <= max_chars:
-        return [_Piece(section, block.start, block.end, block.page)]
+        return [_Piece(section, block.start, block.end, block.page, is_list)]
     pieces: list[_Piece] = []
     start = block.start
     last_boundary = start
@@ -110,7 +113,11 @@ def _split_long(text: str, section: str, block: Block, max_chars: int) -> list[_
         pieces.append(_Piece(section, start, last_boundary, block.page))
         start = _skip_space(text, last_boundary)
     pieces.append(_Piece(section, start, block.end, block.page))
-    return [p for piece in pieces for p in _split_at_spaces(text, piece, max_chars)]
+    return [
+        _Piece(p.section, p.start, p.end, p.page, is_list)
+        for piece in pieces
+        for p in _split_at_spaces(text, piece, max_chars)
+    ]
 
 
 def _split_at_spaces(text: str, piece: _Piece, max_chars: int) -> list[_Piece]:
@@ -143,6 +150,7 @@ def _merge_small(pieces: list[_Piece], options: ChunkingOptions) -> list[_Piece]
             and piece.end - last.start <= options.max_chars
         ):
             last.end = piece.end
+            last.is_list = last.is_list and piece.is_list
         else:
-            merged.append(_Piece(piece.section, piece.start, piece.end, piece.page))
+            merged.append(_Piece(piece.section, piece.start, piece.end, piece.page, piece.is_list))
     return merged

@@ -142,7 +142,7 @@ class Indexer:
             raise LoadError(
                 path, f"could not be indexed ({type(error).__name__}: {error})"
             ) from error
-        self.catalog.publish(_version_record(doc, len(chunks)))
+        self.catalog.publish(_version_record(doc, len(chunks)), doc.text)
         # Everything is already there, so this embeds nothing; it only removes the chunks of the
         # version that was live until the publish above.
         self._index(documents, cleanup="scoped_full")
@@ -171,6 +171,7 @@ def _langchain_document(doc: LoadedDocument, chunk: Chunk) -> Document:
         "end": chunk.end,
         "text": chunk.text,
         "chunk_hash": chunk.content_hash,
+        "is_list": chunk.is_list,
     }
     optional = {
         "organisation": doc.organisation,
@@ -189,7 +190,6 @@ def _version_record(doc: LoadedDocument, chunk_count: int) -> VersionRecord:
         title=doc.title,
         source_path=str(doc.source_path.resolve()),
         chunk_count=chunk_count,
-        text=doc.text,
         organisation=doc.organisation,
         document_type=doc.document_type,
         effective_date=doc.effective_date,

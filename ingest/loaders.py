@@ -46,8 +46,8 @@ def load_file(path: Path) -> LoadedDocument:
 def _document(
     path: Path, raw: bytes, blocks: list[Block], meta: dict[str, Any], fallback_title: str = ""
 ) -> LoadedDocument:
-    if not any(block.text.strip() for block in blocks):
-        raise LoadError(path, "no text found")
+    if not any(block.kind != "heading" and block.text.strip() for block in blocks):
+        raise LoadError(path, "no text found" + (" (headings only)" if blocks else ""))
     metadata = {str(k): _as_text(v) for k, v in meta.items() if v not in (None, "")}
     first_heading = next((b.text for b in blocks if b.kind == "heading"), "")
     title = metadata.get("title") or metadata.get("rubrik") or fallback_title or first_heading

@@ -1,0 +1,413 @@
+"""Passages → a grounded answer: the `Answerer` protocol and the extractive answerer.
+
+The extractive answerer needs no language model. It quotes the sentences (or list items) of the
+retrieved passages that cover the question, each followed by its citation number, in a short
+Swedish or English frame. It declines, showing the nearest passages as "see also", when the
+chosen sentences do not cover what the question asks: its key terms, the names it mentions,
+and the kind of fact it wants (an amount, a date). A quote is always verbatim source text, so
+an instruction hidden in a question can change nothing but the passages that are quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Protocol
+
+from assistant.analysis import SENTENCE_BOUNDARY, WORD, Analyzer, is_english
+from assistant.glossary import to_swedish
+from assistant.retrieval import Passage
+
+# What kind of fact a question asks for, and the evidence an answer to it must contain.
+AMOUNT_CUE = re.compile(
+    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|pengar|belopp\w*|lön\w*|arvode\w*|"
+    r"how much|how many|cost\w*|salary|price|kronor)\b",
+    re.IGNORECASE,
+)
+DATE_CUE = re.compile(
+    r"^\s*(och\s+)?(när|vilket datum|vilket år|when|what date|which year)\b", re.IGNORECASE
+)
+PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
+WHO_CUE = re.compile(r"^\s*(och\s+)?(vem|vilka personer|who)\b", re.IGNORECASE)
+TIME_CUE = re.compile(r"\b(vilken tid|what time|klockan)\b", re.IGNORECASE)
+LIST_CUE = re.compile(
+    r"^\s*(vilka|which|what are|list|lista|nämn|genom vilka|hur ska)\b", re.IGNORECASE
+)
+# "Vem är X", "Vad är X", "Vilken X har": X itself must be in the quote.
+IDENTITY_QUESTION = re.compile(
+    r"^\s*(?:och\s+)?(?:vem|vad|vilken|vilket|vilka)\s+(?:är|var|blir)\s+(?:den\s+|det\s+|de\s+)?"
+    r"(?!den\b|det\b|de\b)([a-zåäö]\w{3,})",
+    re.IGNORECASE,
+)
+# A number that is an amount or a count: not part of a date, a time or a case number.
+NOT_AN_AMOUNT = re.compile(
+    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[:.]\d\d\b|\b[A-ZÅÄÖ]+\d+[-\d]*|§+ ?\d+(?:-\d+)?"
+)
+HAS_NUMBER = re.compile(r"\b\d+(?:[ ,.]\d+)*\b")
+HAS_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
+HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+HAS_PERSON_OR_BODY = re.compile(
+    r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b|"  # a name: Siw Kullbergh
+    r"(?i:\w*(fullmäktige|styrelse|beredning|delegation|nämnd|direktör|kansli)\w*)"
+)
+HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
+MAX_RUN_ON = 400  # characters a quote may grow to by running blocks together
+INFLECTIONS = {
+    "a",
+    "e",
+    "n",
+    "s",
+    "t",
+    "en",
+    "et",
+    "na",
+    "er",
+    "ar",
+    "or",
+    "ens",
+    "ets",
+    "nas",
+    "erna",
+    "arna",
+    "orna",
+    "ernas",
+    "arnas",
+    "ornas",
+}
+PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅÄÖ]{2,})\b")
+
+
+@dataclass
+class Message:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass
+class Question:
+    """What the answerer knows about the question beyond its text."""
+
+    text: str  # standalone: the conversation's ellipsis already resolved
+    term_weight: Callable[[str], float]  # how telling a word is in this corpus (IDF)
+    known_word: Callable[[str], bool]  # whether the corpus uses the word at all
+
+
+@dataclass
+class Draft:
+    """An answer with citation numbers: [n] in `text` refers to `citations[n - 1]`."""
+
+    text: str
+    answered: bool
+    citations: list[Passage] = field(default_factory=list)
+    coverage: float | None = None  # the evidence the decision rested on, for calibration
+    dense: float | None = None
+
+
+class Answerer(Protocol):
+    def answer(self, question: Question, history: list[Message], passages: list[Passage]) -> Draft:
+        """Compose an answer from `passages` only; decline when they do not support one."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExtractiveOptions:
+    min_coverage: float = 0.55  # share of the question's weight the quotes must cover
+    min_coverage_dense: float = 0.3  # ... when the passage is also a close dense match
+    min_dense: float = 0.86
+    max_quotes: int = 3
+    min_gain: float = 0.12  # a further quote must add this much coverage
+    context_credit: float = 0.6  # a word found only in the title, organisation or headings
+    cue_credit: float = 0.25  # the evidence a question word asks for (a date for "när")
+    see_also: int = 3
+
+
+@dataclass
+class _Unit:
+    """A quotable sentence or list item of one passage."""
+
+    passage: int  # index into the passages
+    text: str
+    words: set[str]
+    context: set[str]  # organisation, title and heading trail
+    is_list: bool
+    heading: set[str] = field(default_factory=set)  # the nearest heading's words
+
+
+class ExtractiveAnswerer:
+    def __init__(self, analyzer: Analyzer, options: ExtractiveOptions | None = None) -> None:
+        self.analyzer = analyzer
+        self.options = options or ExtractiveOptions()
+
+    def answer(self, question: Question, history: list[Message], passages: list[Passage]) -> Draft:
+        english = is_english(question.text)
+        units = self._units(passages)
+        if not units:
+            return self._decline(passages, english)
+        words = self._question_words(question, english)
+        weights = {w: question.term_weight(w) for w in words}
+        total = sum(weights.values()) or 1.0
+        scored = sorted(
+            ((self._score(question.text, unit, weights, total), i) for i, unit in enumerate(units)),
+            reverse=True,
+        )
+        best = units[scored[0][1]]
+        positions = [p.position for p in passages]
+        chosen = self._choose(best, units, scored, weights, total, question.text, positions)
+        coverage = self._coverage(chosen, weights, total) if weights else None
+        if coverage is not None:
+            # A date for "när", a place for "var": the evidence answers the question word.
+            coverage += self.options.cue_credit * _cue_evidence(
+                question.text, " ".join(u.text for u in chosen)
+            )
+        dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
+        if not self._supported(question, chosen, coverage, dense):
+            return self._decline(passages, english, coverage, dense)
+        draft = self._compose(chosen, passages, english)
+        draft.coverage, draft.dense = coverage, dense
+        return draft
+
+    # ---- understanding the question ------------------------------------------------------
+
+    def _question_words(self, question: Question, english: bool) -> list[str]:
+        words = list(dict.fromkeys(self.analyzer.words(question.text)))
+        if english:
+            # English words cannot be found in Swedish text; names, shared terms and the
+            # glossary's Swedish counterparts can.
+            swedish = to_swedish(words)
+            words = [w for w in dict.fromkeys(words + swedish) if question.known_word(w)]
+        return words
+
+    # ---- choosing quotes -----------------------------------------------------------------
+
+    def _units(self, passages: list[Passage]) -> list[_Unit]:
+        units = []
+        for i, passage in enumerate(passages):
+            context = set(
+                self.analyzer.words(
+                    f"{passage.organisation or ''} {passage.title} {passage.section}"
+                )
+            )
+            heading = set(self.analyzer.words(passage.section.split(" › ")[-1]))
+            for part in _quotable_parts(passage):
+                if len(WORD.findall(part)) >= 2:
+                    words = set(self.analyzer.words(part))
+                    units.append(_Unit(i, part, words, context, passage.is_list, heading))
+        return units
+
+    def _score(self, question: str, unit: _Unit, weights: dict[str, float], total: float) -> float:
+        coverage = self._coverage([unit], weights, total)
+        rank_prior = 0.15 / (1 + unit.passage)
+        return coverage + rank_prior + 0.2 * _cue_evidence(question, unit.text)
+
+    def _coverage(
+        self,
+        units: list[_Unit],
+        weights: dict[str, float],
+        total: float,
+        context_credit: float | None = None,
+    ) -> float:
+        context_credit = self.options.context_credit if context_credit is None else context_credit
+        found = 0.0
+        for word, weight in weights.items():
+            credit = 0.0
+            for unit in units:
+                credit = max(
+                    credit,
+                    _match(word, unit.words),
+                    context_credit * _match(word, unit.context),
+                )
+            found += weight * credit
+        return found / total
+
+    def _choose(
+        self,
+        best: _Unit,
+        units: list[_Unit],
+        scored: list[tuple[float, int]],
+        weights: dict[str, float],
+        total: float,
+        question: str,
+        positions: list[int],
+    ) -> list[_Unit]:
+        lists: dict[frozenset[str], list[_Unit]] = {}
+        for unit in sorted(units, key=lambda u: positions[u.passage]):
+            if unit.is_list:
+                # A whole list, in document order: its chunks may come from several passages.
+                lists.setdefault(frozenset(unit.context), []).append(unit)
+        if lists and (
+            LIST_CUE.match(question) or (best.is_list and self._heading_led(best, weights, total))
+        ):
+            candidates = (
+                list(lists.values())
+                if LIST_CUE.match(question)
+                else [lists[frozenset(best.context)]]
+            )
+            return max(candidates, key=lambda group: self._list_score(group, weights, total))
+        chosen = [best]
+        coverage = self._coverage(chosen, weights, total)
+        for _, i in scored[1:]:
+            if len(chosen) == self.options.max_quotes:
+                break
+            candidate = units[i]
+            if candidate.text in {u.text for u in chosen}:
+                continue
+            gain = self._coverage([*chosen, candidate], weights, total) - coverage
+            if gain >= self.options.min_gain:
+                chosen.append(candidate)
+                coverage += gain
+        return chosen
+
+    def _heading_led(self, item: _Unit, weights: dict[str, float], total: float) -> bool:
+        """Whether the question is about the list as a whole rather than this one item."""
+        heading = _Unit(item.passage, "", item.context, set(), True, item.heading)
+        return self._coverage([heading], weights, total) >= self._coverage([item], weights, total)
+
+    def _list_score(self, group: list[_Unit], weights: dict[str, float], total: float) -> float:
+        """How well a list answers: its coverage (its heading and title count in full), less the
+        share of its heading's words the question does not ask about."""
+        heading = group[0].heading
+        unasked = sum(1 for w in heading if max((_match(w, {q}) for q in weights), default=0) < 0.7)
+        coverage = self._coverage(group, weights, total, context_credit=1.0)
+        return coverage - 0.3 * unasked / max(len(heading), 1)
+
+    # ---- deciding -----------------------------------------------------------------------
+
+    def _supported(
+        self,
+        question: Question,
+        chosen: list[_Unit],
+        coverage: float,
+        dense: float | None,
+    ) -> bool:
+        text = question.text
+        evidence = " ".join(u.text for u in chosen)
+        found = set().union(*(u.words | u.context for u in chosen))
+        for name in PROPER_NAME.findall(text):
+            # A name the corpus knows but the quotes do not mention: the quotes are about
+            # something else (another organisation, another body).
+            name = name.lower()
+            if question.known_word(name) and _match(name, found) < 0.7:
+                return False
+        if AMOUNT_CUE.search(text) and not HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", evidence)):
+            return False
+        if DATE_CUE.match(text) and not HAS_DATE.search(evidence):
+            return False
+        focus = IDENTITY_QUESTION.match(text)
+        quoted = set().union(*(u.words | u.heading for u in chosen))
+        if focus and _match(focus.group(1).lower(), quoted) < 0.7:
+            return False  # "Vem är ordförande …?" answered by a sentence with no chairman
+        options = self.options
+        if coverage is None:  # nothing in the question the corpus could contain word for word
+            return (dense or 0.0) >= options.min_dense
+        return coverage >= options.min_coverage or (
+            coverage >= options.min_coverage_dense and (dense or 0.0) >= options.min_dense
+        )
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def _compose(self, chosen: list[_Unit], passages: list[Passage], english: bool) -> Draft:
+        order: list[int] = []  # passage indices in citation order
+        for unit in chosen:
+            if unit.passage not in order:
+                order.append(unit.passage)
+        number = {p: n + 1 for n, p in enumerate(order)}
+        lines: list[str] = []
+        current_doc = None
+        as_list = len(chosen) > 1 and all(u.is_list for u in chosen)
+        for unit in chosen:
+            passage = passages[unit.passage]
+            if passage.doc_id != current_doc:
+                current_doc = passage.doc_id
+                lines.append(_frame(passage, english, as_list))
+            quote = f"{unit.text} [{number[unit.passage]}]"
+            lines.append(f"- {quote}" if as_list else quote)
+        return Draft("\n".join(lines), True, [passages[p] for p in order])
+
+    def _decline(
+        self,
+        passages: list[Passage],
+        english: bool,
+        coverage: float | None = None,
+        dense: float | None = None,
+    ) -> Draft:
+        text = (
+            "The documents don't say. The closest passages are listed under See also."
+            if english
+            else "Det framgår inte av dokumenten. De närmaste avsnitten finns under Se även."
+        )
+        return Draft(text, False, passages[: self.options.see_also], coverage, dense)
+
+
+def _quotable_parts(passage: Passage) -> list[str]:
+    """Sentences and list items, verbatim.
+
+    A block that does not end a sentence runs on into the next one: "… föreslår
+    landstingsstyrelsen besluta" + "att antaga …", or a signature's "Vid protokollet" + the
+    name, so that a quote carries its whole statement.
+    """
+    blocks = [b.strip() for b in passage.text.split("\n\n") if b.strip()]
+    if passage.is_list:
+        return blocks
+    parts: list[str] = []
+    run_on = False
+    for block in blocks:
+        sentences = [s.strip() for s in SENTENCE_BOUNDARY.split(block) if s.strip()]
+        if run_on and parts and len(parts[-1]) + len(sentences[0]) <= MAX_RUN_ON:
+            parts[-1] = f"{parts[-1]}\n\n{sentences.pop(0)}"
+        parts.extend(sentences)
+        run_on = bool(parts) and parts[-1][-1] not in ".!?;"
+    return parts
+
+
+def _frame(passage: Passage, english: bool, as_list: bool) -> str:
+    source = f"{passage.title}" + (f" ({passage.organisation})" if passage.organisation else "")
+    heading = passage.section.split(" › ")[-1] if passage.section else ""
+    if as_list and heading:
+        return f"According to {source}, {heading}" if english else f"Enligt {source}, {heading}"
+    return f"According to {source}:" if english else f"Enligt {source}:"
+
+
+def _cue_evidence(question: str, text: str) -> float:
+    if DATE_CUE.match(question):
+        return float(bool(HAS_DATE.search(text)))
+    if TIME_CUE.search(question):
+        return float(bool(HAS_TIME.search(text)))
+    if PLACE_CUE.match(question):
+        return float(bool(HAS_PLACE.search(text)))
+    if AMOUNT_CUE.search(question):
+        return float(bool(HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", text))))
+    if WHO_CUE.match(question):
+        return float(bool(HAS_PERSON_OR_BODY.search(text)))
+    return 0.0
+
+
+def _match(word: str, candidates: set[str]) -> float:
+    """How well a question word is found among a text's words: inflections, compounds, typos."""
+    if word in candidates:
+        return 1.0
+    best = 0.0
+    for other in candidates:
+        shortest = min(len(word), len(other))
+        common = len(_common_prefix(word, other))
+        if common >= 4 and common >= 0.7 * shortest and max(len(word), len(other)) - common <= 4:
+            return 1.0  # policy/policyn, antar/antaga, strategiska/strategisk
+        if common == shortest >= 3 and max(word, other, key=len)[common:] in INFLECTIONS:
+            return 1.0  # mål/målen
+        if len(word) >= 6 and other.endswith(word):
+            # fullmäktige in landstingsfullmäktige; not the reverse: "arbete" in the text does
+            # not answer a question about "distansarbete".
+            best = max(best, 0.7)
+        elif shortest >= 7 and SequenceMatcher(None, word, other).ratio() >= 0.85:
+            best = max(best, 0.8)  # internationela
+    return best
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return a[:n]

@@ -1,0 +1,131 @@
+"""A conversation → one standalone question that retrieval and the answerer can use alone.
+
+Staff ask follow-ups the way they speak: "Och vem ansvarar för den strategiska inriktningen?"
+after a question about Dalarna is still about Dalarna; "Hur är det i Jönköping?" asks the
+previous question again about Jönköping; "Och var?" asks where instead of when. The rules
+below resolve those three shapes from the user's own earlier turns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.analysis import WORD
+
+INTERROGATIVE = re.compile(
+    r"^\s*(när|var|vem|vad|hur|vilken|vilket|vilka|varför|"
+    r"when|where|who|what|how|which|why)\b",
+    re.IGNORECASE,
+)
+# Words a follow-up uses to point back, which carry no topic of their own.
+FILLER = {
+    "och",
+    "men",
+    "då",
+    "hur",
+    "är",
+    "det",
+    "i",
+    "för",
+    "om",
+    "samma",
+    "sen",
+    "där",
+    "gäller",
+    "and",
+    "but",
+    "then",
+    "what",
+    "about",
+    "how",
+    "is",
+    "it",
+    "in",
+    "for",
+    "the",
+    "there",
+}
+GENERIC_ORGANISATION_WORDS = {
+    "landstinget",
+    "landsting",
+    "region",
+    "regionen",
+    "län",
+    "i",
+    "kommun",
+    "kommunen",
+    "och",
+}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    aliases: tuple[str, ...]  # lower-case distinctive words, e.g. ("dalarna",)
+
+
+def organisations_from_names(names: list[str]) -> list[Organisation]:
+    """Each organisation is recognised by the words of its name that no other name shares."""
+    words = {
+        name: [w for w in WORD.findall(name.lower()) if w not in GENERIC_ORGANISATION_WORDS]
+        for name in names
+    }
+    result = []
+    for name, own in words.items():
+        others = {w for other, ws in words.items() if other != name for w in ws}
+        result.append(Organisation(name, tuple(w for w in own if w not in others)))
+    return result
+
+
+def mentioned(text: str, organisations: list[Organisation]) -> tuple[Organisation, str] | None:
+    """The organisation a text names, and the word that names it."""
+    for word in WORD.findall(text):
+        lowered = word.lower()
+        for organisation in organisations:
+            if any(_same_word(lowered, alias) for alias in organisation.aliases):
+                return organisation, word
+    return None
+
+
+def standalone_question(messages: list[str], organisations: list[Organisation]) -> str:
+    """The user's last question, made to stand alone using the user's earlier questions."""
+    question = messages[-1].strip()
+    if len(messages) < 2:
+        return question
+    previous = messages[-2].strip()
+    own = mentioned(question, organisations)
+    earlier = next(
+        (m for m in (mentioned(t, organisations) for t in reversed(messages[:-1])) if m), None
+    )
+    topic_words = [
+        w
+        for w in WORD.findall(question.lower())
+        if w not in FILLER and not (own and _same_word(w, own[1].lower()))
+    ]
+    asks = INTERROGATIVE.match(question.removeprefix("Och ").removeprefix("och "))
+
+    if own and not topic_words:
+        # "Hur är det i Jönköping?": the previous question, about another organisation.
+        named = mentioned(previous, organisations)
+        if named:
+            return re.sub(rf"\b{re.escape(named[1])}\b", own[1], previous)
+        return f"{previous.rstrip('?')} ({own[0].name})?"
+    if not topic_words or (asks and len(topic_words) == 1 and topic_words[0] == asks.group(1)):
+        # "Och var?": the previous question, asking where instead of when.
+        if asks and INTERROGATIVE.match(previous):
+            return INTERROGATIVE.sub(asks.group(1).capitalize(), previous, count=1)
+        return f"{question} {previous}"
+    if not own and earlier:
+        # "Och vem ansvarar ...?": still about the organisation named before.
+        return f"{question} ({earlier[0].name})"
+    return question
+
+
+def _same_word(word: str, alias: str) -> bool:
+    """Dalarna/Dalarnas, Jönköping/Jönköpings."""
+    return word == alias or (
+        len(alias) >= 4
+        and (word.startswith(alias) or alias.startswith(word))
+        and abs(len(word) - len(alias)) <= 2
+    )

@@ -1,0 +1,125 @@
+"""`Assistant`: the one service the edges (CLI, HTTP API, chat page) call.
+
+It wires settings → embedder → store and catalogue → retriever → answerer once, so the model
+and the index load a single time and every edge answers through the same path.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from assistant.analysis import Analyzer
+from assistant.answering import Answerer, ExtractiveAnswerer, Message, Question
+from assistant.catalog import Catalog
+from assistant.conversation import Organisation, organisations_from_names, standalone_question
+from assistant.embedders import CountingEmbeddings, make_embedder
+from assistant.retrieval import Filters, Passage, RetrievalOptions, Retriever
+from assistant.settings import Settings
+from assistant.store import open_store
+
+log = logging.getLogger(__name__)
+
+
+class InvalidQuestionError(ValueError):
+    """The request cannot be answered as asked (no question, or one that is too long)."""
+
+
+@dataclass
+class Citation:
+    """A cited paragraph: verbatim source text with its document, section and version."""
+
+    id: str
+    document: str
+    title: str
+    organisation: str | None
+    section: str
+    version: str
+    text: str
+    score: float
+
+
+@dataclass
+class Answer:
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class Response:
+    """An answer with what led to it, for evaluation and debugging."""
+
+    answer: Answer
+    query: str  # the standalone question retrieval used
+    passages: list[Passage]  # the top passages, before list sections were completed
+    coverage: float | None = None  # how much of the question the quotes cover
+    dense: float | None = None  # the best passage's cosine similarity to the question
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: CountingEmbeddings | None = None,
+        answerer: Answerer | None = None,
+        retrieval: RetrievalOptions | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = open_store(settings, embedder or make_embedder(settings.embedder))
+        self.catalog = Catalog(settings.catalog_db)
+        self.analyzer = Analyzer()
+        self.retriever = Retriever(self.store, self.catalog, self.analyzer, retrieval)
+        self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
+        self._organisations: tuple[int, list[Organisation]] = (-1, [])
+
+    def ask(self, messages: list[Message], filters: Filters | None = None) -> Answer:
+        return self.respond(messages, filters).answer
+
+    def respond(self, messages: list[Message], filters: Filters | None = None) -> Response:
+        questions = [m.content for m in messages if m.role == "user"]
+        if not questions or not questions[-1].strip():
+            raise InvalidQuestionError("The conversation has no question from the user.")
+        if len(questions[-1]) > self.settings.max_question_chars:
+            raise InvalidQuestionError(
+                f"The question is {len(questions[-1])} characters long; the limit is "
+                f"{self.settings.max_question_chars}."
+            )
+        query = standalone_question(questions, self.organisations())
+        passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
+        context = passages + self.retriever.siblings(passages)
+        question = Question(query, self.retriever.term_weight, self.retriever.known_word)
+        draft = self.answerer.answer(question, messages[:-1], context)
+        citations = [self._citation(p) for p in draft.citations]
+        answer = Answer(draft.text, draft.answered, citations)
+        return Response(answer, query, passages, draft.coverage, draft.dense)
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
+        return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
+
+    def organisations(self) -> list[Organisation]:
+        generation = self.catalog.generation()
+        if self._organisations[0] != generation:
+            names = sorted(
+                {
+                    d.live.organisation
+                    for d in self.catalog.documents()
+                    if d.live and d.live.organisation
+                }
+            )
+            self._organisations = (generation, organisations_from_names(names))
+        return self._organisations[1]
+
+    def _citation(self, passage: Passage) -> Citation:
+        live = self.catalog.live(passage.doc_id)
+        version = live.label if live is not None else "withdrawn"
+        return Citation(
+            id=passage.chunk_id,
+            document=passage.doc_id,
+            title=passage.title,
+            organisation=passage.organisation,
+            section=passage.section,
+            version=version,
+            text=passage.text,
+            score=round(passage.score, 4),
+        )

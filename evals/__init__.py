@@ -1,0 +1,1 @@
+"""Evaluation and benchmarks: figures, printed side by side with a baseline."""

@@ -1,0 +1,71 @@
+"""The evaluation report as a table: per category and overall, the tutorial baseline beside."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from evals.run import Figures, Report
+
+COLUMNS = [
+    ("n", "n"),
+    ("R@1", "recall_at_1"),
+    ("R@5", "recall_at_5"),
+    ("MRR", "mrr"),
+    ("tut R@1", "baseline_recall_at_1"),
+    ("tut R@4", "baseline_recall_at_5"),
+    ("tut MRR", "baseline_mrr"),
+    ("facts", "key_facts"),
+    ("cite prec", "citation_precision"),
+    ("decline", "decline_accuracy"),
+    ("p50 ms", "p50_ms"),
+    ("p95 ms", "p95_ms"),
+]
+
+
+def print_report(report: Report, console: Console, verbose: bool = False) -> None:
+    table = Table(
+        title=f"Evaluation: corpus/ + {report.distractors} statutes ({report.chunks} chunks)"
+    )
+    table.add_column("category")
+    for header, _ in COLUMNS:
+        table.add_column(header, justify="right")
+    for category, figures in sorted(report.categories.items()):
+        table.add_row(category, *_cells(figures))
+    table.add_row("[bold]overall[/bold]", *_cells(report.overall), end_section=True)
+    console.print(table)
+    console.print(
+        "tut = LangChain tutorial pipeline (RecursiveCharacterTextSplitter 1000/200, dense top-4, "
+        "same embedder); its recall is at 4, the most it returns."
+    )
+    console.print(f"Citations not verbatim in their source: {report.overall.not_verbatim}")
+    if verbose:
+        for result in report.results:
+            if result.decline_correct and result.facts in (None, 1.0) and result.rank == 1:
+                continue
+            console.print(
+                f"[yellow]{result.item.id}[/yellow] rank={result.rank} "
+                f"answered={result.answered} facts={result.facts} "
+                f"decline_ok={result.decline_correct} coverage={_rounded(result.coverage)} "
+                f"dense={_rounded(result.dense)}\n  {result.answer!r}",
+                highlight=False,
+            )
+
+
+def _rounded(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _cells(figures: Figures) -> list[str]:
+    cells = []
+    for _, name in COLUMNS:
+        value = getattr(figures, name)
+        if value is None:
+            cells.append("–")
+        elif name == "n":
+            cells.append(str(value))
+        elif name.endswith("_ms"):
+            cells.append(f"{value:.0f}")
+        else:
+            cells.append(f"{value:.2f}")
+    return cells

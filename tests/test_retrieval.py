@@ -1,0 +1,92 @@
+"""Hybrid retrieval over real Chroma: ranking, filters, and only live versions, ever."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from assistant.analysis import compound_parts
+from assistant.retrieval import Filters, Retriever
+from assistant.store import Store
+from ingest.indexing import Indexer
+
+DALARNA = "dalarna-internationell-policy"
+OLD = "Det är landstingsfullmäktige som antar Landstinget Dalarnas internationella policy."
+NEW = "Det är regionfullmäktige som antar Region Dalarnas internationella policy."
+
+
+def test_questions_that_name_a_document_find_its_paragraph(corpus_assistant) -> None:
+    retriever: Retriever = corpus_assistant.retriever
+    top = retriever.search("Vem antar den internationella policyn i Dalarna?", k=5)
+    assert top[0].doc_id == DALARNA and top[0].text == OLD
+    top = retriever.search("Vad föreslår Planeringsdelegationen?", k=5)
+    assert "Planeringsdelegationen föreslår landstingsstyrelsen" in top[0].text
+
+
+def test_filters_restrict_to_an_organisation_or_document(corpus_assistant) -> None:
+    retriever: Retriever = corpus_assistant.retriever
+    only = Filters(organisation="Landstinget i Jönköpings län")
+    hits = retriever.search("Vem antar den internationella policyn?", k=10, filters=only)
+    assert hits and {h.organisation for h in hits} == {"Landstinget i Jönköpings län"}
+    hits = retriever.search("policy", k=50, filters=Filters(doc_id=DALARNA))
+    assert hits and {h.doc_id for h in hits} == {DALARNA}
+
+
+def test_lexical_index_is_rebuilt_only_when_the_index_changes(
+    indexer: Indexer, store: Store, corpus_copy: Path
+) -> None:
+    indexer.ingest([corpus_copy])
+    retriever = Retriever(store, indexer.catalog)
+    retriever.search("policy")
+    first = retriever.snapshot()
+    retriever.search("landstingsstyrelsen")
+    assert retriever.snapshot() is first
+    path = corpus_copy / f"{DALARNA}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    indexer.ingest([corpus_copy])
+    hits = retriever.search("Vem antar den internationella policyn i Dalarna?")
+    assert retriever.snapshot() is not first
+    assert hits[0].text == NEW
+    assert not any(OLD in h.text for h in retriever.search("landstingsfullmäktige antar", k=50))
+
+
+def test_readers_never_see_a_document_half_replaced(
+    indexer: Indexer, store: Store, corpus_copy: Path
+) -> None:
+    """Re-ingest two versions back and forth while another thread keeps asking."""
+    indexer.ingest([corpus_copy])
+    path = corpus_copy / f"{DALARNA}.md"
+    versions = [path.read_text(encoding="utf-8")]
+    versions.append(versions[0].replace(OLD, NEW))
+    retriever = Retriever(store, indexer.catalog)
+    done = threading.Event()
+    problems: list[str] = []
+    seen_hashes: set[str] = set()
+
+    def read() -> None:
+        while not done.is_set():
+            hits = retriever.search("Landstinget Dalarna internationell policy", k=50)
+            dalarna = [h for h in hits if h.doc_id == DALARNA]
+            hashes = {h.version_hash for h in dalarna}
+            seen_hashes.update(hashes)
+            if len(hashes) != 1:
+                problems.append(f"{len(dalarna)} chunks from {len(hashes)} versions")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for round_ in range(6):
+            path.write_text(versions[(round_ + 1) % 2], encoding="utf-8")
+            indexer.ingest([corpus_copy])
+    finally:
+        done.set()
+        reader.join(timeout=60)
+    assert not problems, problems[:5]
+    assert len(seen_hashes) >= 2  # the reader did see the versions change
+
+
+def test_compounds_split_against_the_corpus_vocabulary() -> None:
+    vocabulary = {"landstings", "landsting", "fullmäktige", "policy", "dokument"}
+    assert compound_parts("landstingsfullmäktige", vocabulary) == ["landstings", "fullmäktige"]
+    assert compound_parts("policydokument", vocabulary) == ["policy", "dokument"]
+    assert compound_parts("policy", vocabulary) == []
