@@ -73,13 +73,16 @@ class Analyzer:
         return stemmer
 
     def words(self, text: str) -> list[str]:
-        """Content words, lower-cased, in order; an abbreviation is followed by its long form."""
+        """Content words, lower-cased, in order; an abbreviation is followed by its long form,
+        a hyphenated compound by its parts."""
         words = []
         for word in WORD.findall(text.lower().replace("§", " § ")):
             if word in ABBREVIATIONS:
                 words.extend((word, ABBREVIATIONS[word]))
             elif word not in STOP_WORDS and len(word) > 1:
                 words.append(word)
+                if "-" in word:  # EU-medel: also "eu" and "medel"
+                    words.extend(p for p in word.split("-") if len(p) > 1 and p not in STOP_WORDS)
         return words
 
     def terms(self, text: str) -> list[str]:

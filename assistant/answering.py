@@ -10,73 +10,23 @@ an instruction hidden in a question can change nothing but the passages that are
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Protocol
 
 from assistant.analysis import SENTENCE_BOUNDARY, WORD, Analyzer, is_english
+from assistant.evidence import (
+    IDENTITY_QUESTION,
+    LIST_CUE,
+    PROPER_NAME,
+    cue_evidence,
+    lacks_asked_fact,
+    match,
+)
 from assistant.glossary import to_swedish
 from assistant.retrieval import Passage
 
-# What kind of fact a question asks for, and the evidence an answer to it must contain.
-AMOUNT_CUE = re.compile(
-    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|pengar|belopp\w*|lön\w*|arvode\w*|"
-    r"how much|how many|cost\w*|salary|price|kronor)\b",
-    re.IGNORECASE,
-)
-DATE_CUE = re.compile(
-    r"^\s*(och\s+)?(när|vilket datum|vilket år|when|what date|which year)\b", re.IGNORECASE
-)
-PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
-WHO_CUE = re.compile(r"^\s*(och\s+)?(vem|vilka personer|who)\b", re.IGNORECASE)
-TIME_CUE = re.compile(r"\b(vilken tid|what time|klockan)\b", re.IGNORECASE)
-LIST_CUE = re.compile(
-    r"^\s*(vilka|which|what are|list|lista|nämn|genom vilka|hur ska)\b", re.IGNORECASE
-)
-# "Vem är X", "Vad är X", "Vilken X har": X itself must be in the quote.
-IDENTITY_QUESTION = re.compile(
-    r"^\s*(?:och\s+)?(?:vem|vad|vilken|vilket|vilka)\s+(?:är|var|blir)\s+(?:den\s+|det\s+|de\s+)?"
-    r"(?!den\b|det\b|de\b)([a-zåäö]\w{3,})",
-    re.IGNORECASE,
-)
-# A number that is an amount or a count: not part of a date, a time or a case number.
-NOT_AN_AMOUNT = re.compile(
-    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[:.]\d\d\b|\b[A-ZÅÄÖ]+\d+[-\d]*|§+ ?\d+(?:-\d+)?"
-)
-HAS_NUMBER = re.compile(r"\b\d+(?:[ ,.]\d+)*\b")
-HAS_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
-HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
-HAS_PERSON_OR_BODY = re.compile(
-    r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b|"  # a name: Siw Kullbergh
-    r"(?i:\w*(fullmäktige|styrelse|beredning|delegation|nämnd|direktör|kansli)\w*)"
-)
-HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
 MAX_RUN_ON = 400  # characters a quote may grow to by running blocks together
-INFLECTIONS = {
-    "a",
-    "e",
-    "n",
-    "s",
-    "t",
-    "en",
-    "et",
-    "na",
-    "er",
-    "ar",
-    "or",
-    "ens",
-    "ets",
-    "nas",
-    "erna",
-    "arna",
-    "orna",
-    "ernas",
-    "arnas",
-    "ornas",
-}
-PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅÄÖ]{2,})\b")
 
 
 @dataclass
@@ -113,12 +63,12 @@ class Answerer(Protocol):
 
 @dataclass(frozen=True)
 class ExtractiveOptions:
-    min_coverage: float = 0.55  # share of the question's weight the quotes must cover
-    min_coverage_dense: float = 0.3  # ... when the passage is also a close dense match
-    min_dense: float = 0.86
+    min_coverage: float = 0.45  # share of the question's weight the quotes must cover
+    min_coverage_dense: float = 0.12  # ... when the passage is also a close dense match
+    min_dense: float = 0.85
     max_quotes: int = 3
     min_gain: float = 0.12  # a further quote must add this much coverage
-    context_credit: float = 0.6  # a word found only in the title, organisation or headings
+    context_credit: float = 0.8  # a word found only in the title, organisation or headings
     cue_credit: float = 0.25  # the evidence a question word asks for (a date for "när")
     see_also: int = 3
 
@@ -158,7 +108,7 @@ class ExtractiveAnswerer:
         coverage = self._coverage(chosen, weights, total) if weights else None
         if coverage is not None:
             # A date for "när", a place for "var": the evidence answers the question word.
-            coverage += self.options.cue_credit * _cue_evidence(
+            coverage += self.options.cue_credit * cue_evidence(
                 question.text, " ".join(u.text for u in chosen)
             )
         dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
@@ -199,7 +149,7 @@ class ExtractiveAnswerer:
     def _score(self, question: str, unit: _Unit, weights: dict[str, float], total: float) -> float:
         coverage = self._coverage([unit], weights, total)
         rank_prior = 0.15 / (1 + unit.passage)
-        return coverage + rank_prior + 0.2 * _cue_evidence(question, unit.text)
+        return coverage + rank_prior + 0.2 * cue_evidence(question, unit.text)
 
     def _coverage(
         self,
@@ -215,8 +165,8 @@ class ExtractiveAnswerer:
             for unit in units:
                 credit = max(
                     credit,
-                    _match(word, unit.words),
-                    context_credit * _match(word, unit.context),
+                    match(word, unit.words),
+                    context_credit * match(word, unit.context),
                 )
             found += weight * credit
         return found / total
@@ -268,7 +218,7 @@ class ExtractiveAnswerer:
         """How well a list answers: its coverage (its heading and title count in full), less the
         share of its heading's words the question does not ask about."""
         heading = group[0].heading
-        unasked = sum(1 for w in heading if max((_match(w, {q}) for q in weights), default=0) < 0.7)
+        unasked = sum(1 for w in heading if max((match(w, {q}) for q in weights), default=0) < 0.7)
         coverage = self._coverage(group, weights, total, context_credit=1.0)
         return coverage - 0.3 * unasked / max(len(heading), 1)
 
@@ -288,15 +238,13 @@ class ExtractiveAnswerer:
             # A name the corpus knows but the quotes do not mention: the quotes are about
             # something else (another organisation, another body).
             name = name.lower()
-            if question.known_word(name) and _match(name, found) < 0.7:
+            if question.known_word(name) and match(name, found) < 0.7:
                 return False
-        if AMOUNT_CUE.search(text) and not HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", evidence)):
-            return False
-        if DATE_CUE.match(text) and not HAS_DATE.search(evidence):
+        if lacks_asked_fact(text, evidence):
             return False
         focus = IDENTITY_QUESTION.match(text)
-        quoted = set().union(*(u.words | u.heading for u in chosen))
-        if focus and _match(focus.group(1).lower(), quoted) < 0.7:
+        quoted = set().union(*(u.words | u.context for u in chosen))
+        if focus and match(focus.group(1).lower(), quoted) < 0.7:
             return False  # "Vem är ordförande …?" answered by a sentence with no chairman
         options = self.options
         if coverage is None:  # nothing in the question the corpus could contain word for word
@@ -367,47 +315,3 @@ def _frame(passage: Passage, english: bool, as_list: bool) -> str:
     if as_list and heading:
         return f"According to {source}, {heading}" if english else f"Enligt {source}, {heading}"
     return f"According to {source}:" if english else f"Enligt {source}:"
-
-
-def _cue_evidence(question: str, text: str) -> float:
-    if DATE_CUE.match(question):
-        return float(bool(HAS_DATE.search(text)))
-    if TIME_CUE.search(question):
-        return float(bool(HAS_TIME.search(text)))
-    if PLACE_CUE.match(question):
-        return float(bool(HAS_PLACE.search(text)))
-    if AMOUNT_CUE.search(question):
-        return float(bool(HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", text))))
-    if WHO_CUE.match(question):
-        return float(bool(HAS_PERSON_OR_BODY.search(text)))
-    return 0.0
-
-
-def _match(word: str, candidates: set[str]) -> float:
-    """How well a question word is found among a text's words: inflections, compounds, typos."""
-    if word in candidates:
-        return 1.0
-    best = 0.0
-    for other in candidates:
-        shortest = min(len(word), len(other))
-        common = len(_common_prefix(word, other))
-        if common >= 4 and common >= 0.7 * shortest and max(len(word), len(other)) - common <= 4:
-            return 1.0  # policy/policyn, antar/antaga, strategiska/strategisk
-        if common == shortest >= 3 and max(word, other, key=len)[common:] in INFLECTIONS:
-            return 1.0  # mål/målen
-        if len(word) >= 6 and other.endswith(word):
-            # fullmäktige in landstingsfullmäktige; not the reverse: "arbete" in the text does
-            # not answer a question about "distansarbete".
-            best = max(best, 0.7)
-        elif shortest >= 7 and SequenceMatcher(None, word, other).ratio() >= 0.85:
-            best = max(best, 0.8)  # internationela
-    return best
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return a[:n]

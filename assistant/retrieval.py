@@ -95,7 +95,7 @@ class _Snapshot:
     position_of: dict[str, int]
     vocabulary: set[str]  # words, for compound splitting
     chunks: bm25s.BM25 | None = None
-    doc_ids: list[str] = field(default_factory=list)  # card order
+    doc_index: dict[str, int] = field(default_factory=dict)  # doc_id → its card
     cards: bm25s.BM25 | None = None
     stem_frequency: Counter[str] = field(default_factory=Counter)  # chunks using each stem
     sections: dict[tuple[str, str], list[int]] = field(default_factory=dict)
@@ -139,7 +139,10 @@ class Retriever:
                 options.lexical_weight,
             )
         if options.use_cards and snapshot.cards is not None and terms:
-            self._fuse_cards(snapshot, terms, scores, allowed)
+            doc_of_row = [snapshot.doc_index[m["doc_id"]] for m in snapshot.metadatas]
+            self._boost_groups(
+                snapshot.cards, doc_of_row, terms, scores, allowed, options.card_weight
+            )
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
         return [_passage(snapshot, row, scores[row], similarity.get(row)) for row in best]
 
@@ -197,19 +200,28 @@ class Retriever:
         ]
         return [row for row, _ in hits], dict(hits)
 
-    def _fuse_cards(
-        self, snapshot: _Snapshot, terms: list[str], scores: dict[int, float], allowed: np.ndarray
+    def _boost_groups(
+        self,
+        index: bm25s.BM25,
+        group_of_row: list[int],
+        terms: list[str],
+        scores: dict[int, float],
+        allowed: np.ndarray,
+        weight: float,
     ) -> None:
-        assert snapshot.cards is not None
-        card_scores = snapshot.cards.get_scores(terms)
-        ranked_docs = [snapshot.doc_ids[i] for i in np.argsort(-card_scores) if card_scores[i] > 0][
-            : self.options.candidates
-        ]
-        doc_rank = {doc_id: rank for rank, doc_id in enumerate(ranked_docs)}
+        """Lift the candidates whose document matches the question as a whole.
+
+        Groups are ranked by BM25 over their cards; every candidate in a group
+        gets the group's reciprocal-rank share, so all of a named document's passages rise
+        together and their own rankings decide among them.
+        """
+        group_scores = index.get_scores(terms)
+        ranked = [g for g in np.argsort(-group_scores) if group_scores[g] > 0]
+        rank_of = {int(g): rank for rank, g in enumerate(ranked[: self.options.candidates])}
         for row in list(scores):
-            rank = doc_rank.get(snapshot.metadatas[row]["doc_id"])
+            rank = rank_of.get(group_of_row[row])
             if rank is not None and allowed[row]:
-                scores[row] += self.options.card_weight / (self.options.rrf_k + rank + 1)
+                scores[row] += weight / (self.options.rrf_k + rank + 1)
 
     def _terms(self, snapshot: _Snapshot, text: str, query: bool = False) -> list[str]:
         words = self.analyzer.words(text)
@@ -220,7 +232,7 @@ class Retriever:
             terms += [
                 f"{w[: self.options.prefix_length]}…"
                 for w in words
-                if len(w) > self.options.prefix_length
+                if len(w) >= self.options.prefix_length
             ]
         if self.options.compounds:
             for word in words:
@@ -282,7 +294,7 @@ class Retriever:
                     cards[record.doc_id] = " ".join(
                         [record.live.title, record.live.organisation or "", *filter(None, values)]
                     )
-            snapshot.doc_ids = list(cards)
+            snapshot.doc_index = {doc_id: i for i, doc_id in enumerate(cards)}
             snapshot.cards = _bm25([self._terms(snapshot, card) for card in cards.values()])
         log.info("lexical index built: %d chunks, generation %d", len(ids), generation)
         return snapshot

@@ -1,0 +1,102 @@
+"""What a question asks for, and whether a text holds it: the answerer's evidence checks.
+
+Swedish questions name the kind of fact they want with their first words ("När" a date, "Var"
+a place, "Hur mycket" an amount, "Vem" a person or a body), and their content words appear in
+the answering text in another inflection ("policyn"/"policy", "antar"/"antaga"), inside a
+compound ("fullmäktige" in "landstingsfullmäktige") or misspelt.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+# What kind of fact a question asks for, and the evidence an answer to it must contain.
+AMOUNT_CUE = re.compile(
+    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|pengar|belopp\w*|lön\w*|arvode\w*|"
+    r"how much|how many|cost\w*|salary|price|kronor)\b",
+    re.IGNORECASE,
+)
+DATE_CUE = re.compile(
+    r"^\s*(och\s+)?(när|vilket datum|vilket år|when|what date|which year)\b", re.IGNORECASE
+)
+PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
+WHO_CUE = re.compile(r"^\s*(och\s+)?(vem|vilka personer|who)\b", re.IGNORECASE)
+TIME_CUE = re.compile(r"\b(vilken tid|what time|klockan)\b", re.IGNORECASE)
+LIST_CUE = re.compile(
+    r"^\s*(vilka|which|what are|list|lista|nämn|genom vilka|hur ska)\b", re.IGNORECASE
+)
+# "Vem är X", "Vad är X", "Vilken X har": X itself must be in the quote.
+IDENTITY_QUESTION = re.compile(
+    r"^\s*(?:och\s+)?(?:vem|vad|vilken|vilket|vilka)\s+(?:är|var|blir)\s+(?:den\s+|det\s+|de\s+)?"
+    r"(?!den\b|det\b|de\b)([a-zåäö]\w{3,})",
+    re.IGNORECASE,
+)
+# A number that is an amount or a count: not part of a date, a time or a case number.
+NOT_AN_AMOUNT = re.compile(
+    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[:.]\d\d\b|\b[A-ZÅÄÖ]+\d+[-\d]*|§+ ?\d+(?:-\d+)?"
+)
+HAS_NUMBER = re.compile(r"\b\d+(?:[ ,.]\d+)*\b")
+HAS_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
+HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+HAS_PERSON_OR_BODY = re.compile(
+    r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b|"  # a name: Siw Kullbergh
+    r"(?i:\w*(fullmäktige|styrelse|beredning|delegation|nämnd|direktör|kansli)\w*)"
+)
+HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
+# Swedish inflectional endings: "mål" + "en" is still "mål".
+INFLECTIONS = {"a", "e", "n", "s", "t", "en", "et", "na", "er", "ar", "or", "ens", "ets", "nas",
+               "erna", "arna", "orna", "ernas", "arnas", "ornas"}  # fmt: skip
+PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅÄÖ]{2,})\b")
+
+
+def cue_evidence(question: str, text: str) -> float:
+    """1.0 when `text` holds the kind of fact the question word asks for, else 0.0."""
+    if DATE_CUE.match(question):
+        return float(bool(HAS_DATE.search(text)))
+    if TIME_CUE.search(question):
+        return float(bool(HAS_TIME.search(text)))
+    if PLACE_CUE.match(question):
+        return float(bool(HAS_PLACE.search(text)))
+    if AMOUNT_CUE.search(question):
+        return float(bool(HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", text))))
+    if WHO_CUE.match(question):
+        return float(bool(HAS_PERSON_OR_BODY.search(text)))
+    return 0.0
+
+
+def match(word: str, candidates: set[str]) -> float:
+    """How well a question word is found among a text's words: inflections, compounds, typos."""
+    if word in candidates:
+        return 1.0
+    best = 0.0
+    for other in candidates:
+        shortest = min(len(word), len(other))
+        common = common_prefix_length(word, other)
+        if common >= 4 and common >= 0.7 * shortest and max(len(word), len(other)) - common <= 4:
+            return 1.0  # policy/policyn, antar/antaga, strategiska/strategisk
+        if common == shortest >= 3 and max(word, other, key=len)[common:] in INFLECTIONS:
+            return 1.0  # mål/målen
+        if len(word) >= 6 and other.endswith(word):
+            # fullmäktige in landstingsfullmäktige; not the reverse: "arbete" in the text does
+            # not answer a question about "distansarbete".
+            best = max(best, 0.7)
+        elif shortest >= 7 and SequenceMatcher(None, word, other).ratio() >= 0.85:
+            best = max(best, 0.8)  # internationela
+    return best
+
+
+def common_prefix_length(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def lacks_asked_fact(question: str, evidence: str) -> bool:
+    """An amount or a date is asked for and the evidence has none: the quotes cannot answer."""
+    if AMOUNT_CUE.search(question) and not HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", evidence)):
+        return True
+    return bool(DATE_CUE.match(question) and not HAS_DATE.search(evidence))

@@ -1,0 +1,81 @@
+"""Retrieval, one step at a time: what each part of the hybrid retriever adds.
+
+    python -m evals.ablation [--distractors N]
+
+Prints recall@1, recall@5 and MRR on the gold set for dense only, BM25 only, their fusion, and
+the fusion with each refinement (compound parts, prefix terms, document cards, English
+weighting and glossary), on the same evaluation index `policy-assistant eval` uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from rich.console import Console
+from rich.table import Table
+
+from assistant.conversation import standalone_question
+from assistant.retrieval import RetrievalOptions, Retriever
+from assistant.settings import Settings
+from evals.gold import load_gold, supports
+from evals.run import RECALL_AT, build_assistant
+
+FULL = RetrievalOptions()
+VARIANTS: dict[str, RetrievalOptions] = {
+    "dense only": replace(FULL, lexical_weight=0, use_cards=False),
+    "BM25 only": replace(
+        FULL, dense_weight=0, english_dense_weight=0, use_cards=False, compounds=False
+    ),
+    "dense + BM25 (RRF)": replace(FULL, use_cards=False, compounds=False, english_dense_weight=1),
+    "+ compound parts": replace(FULL, use_cards=False, english_dense_weight=1),
+    "+ document cards": replace(FULL, english_dense_weight=1),
+    "+ English: dense x2 (default)": FULL,
+    "  + prefix terms (6)": replace(FULL, prefix_length=6),
+    "  + prefix terms (5)": replace(FULL, prefix_length=5),
+    "  dense x1.5": replace(FULL, dense_weight=1.5),
+    "  cards x2": replace(FULL, card_weight=2.0),
+    "  cards x0.5": replace(FULL, card_weight=0.5),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--distractors", type=int, default=0)
+    args = parser.parse_args()
+    assistant, _ = build_assistant(Settings(), args.distractors)
+    organisations = assistant.organisations()
+    items = [i for i in load_gold() if i.sources]
+    queries = [standalone_question(i.turns, organisations) for i in items]
+
+    table = Table(
+        title=f"Retrieval ablation: corpus/ + {args.distractors} statutes, "
+        f"{len(items)} questions with sources"
+    )
+    for column in ("variant", "R@1", f"R@{RECALL_AT}", "MRR", "English R@1"):
+        table.add_column(column, justify="right" if column != "variant" else "left")
+    for name, options in VARIANTS.items():
+        retriever = Retriever(assistant.store, assistant.catalog, assistant.analyzer, options)
+        ranks = []
+        for item, query in zip(items, queries, strict=True):
+            hits = retriever.search(query, k=RECALL_AT)
+            ranks.append(
+                next((r for r, p in enumerate(hits, 1) if supports(p.text, p.doc_id, item)), None)
+            )
+        english = [r for r, i in zip(ranks, items, strict=True) if i.category == "english"]
+        table.add_row(
+            name,
+            f"{_recall(ranks, 1):.2f}",
+            f"{_recall(ranks, RECALL_AT):.2f}",
+            f"{sum(1 / r for r in ranks if r) / len(ranks):.2f}",
+            f"{_recall(english, 1):.2f}",
+        )
+    Console().print(table)
+
+
+def _recall(ranks: list[int | None], at: int) -> float:
+    return sum(1 for r in ranks if r is not None and r <= at) / max(len(ranks), 1)
+
+
+if __name__ == "__main__":
+    main()
