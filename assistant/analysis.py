@@ -58,6 +58,31 @@ ABBREVIATIONS = {"dnr": "diarienummer", "kl": "klockan", "§": "paragraf", "§§
 ENGLISH_HINTS = frozenset(STOPWORDS_EN) - frozenset(STOPWORDS_SWEDISH)
 SWEDISH_HINTS = frozenset(STOPWORDS_SWEDISH) - frozenset(STOPWORDS_EN)
 MIN_PART = 4  # shortest compound part worth matching on
+# Swedish inflectional endings: "mål" + "en" is still "mål".
+INFLECTIONS = frozenset(
+    {
+        "a",
+        "e",
+        "n",
+        "s",
+        "t",
+        "en",
+        "et",
+        "na",
+        "er",
+        "ar",
+        "or",
+        "ens",
+        "ets",
+        "nas",
+        "erna",
+        "arna",
+        "orna",
+        "ernas",
+        "arnas",
+        "ornas",
+    }
+)
 
 
 class Analyzer:
@@ -101,6 +126,18 @@ def is_english(text: str) -> bool:
         any(ch in w for ch in "åäö") for w in words
     )
     return english > swedish
+
+
+def base_form(word: str, vocabulary: set[str]) -> str | None:
+    """The corpus's form of a word it does not use itself: policyn → policy, målen → mål."""
+    if word in vocabulary:
+        return None
+    for ending in sorted(INFLECTIONS, key=len, reverse=True):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)]
+            if base in vocabulary:
+                return base
+    return None
 
 
 def compound_parts(word: str, vocabulary: set[str]) -> list[str]:

@@ -64,7 +64,7 @@ class Answerer(Protocol):
 @dataclass(frozen=True)
 class ExtractiveOptions:
     min_coverage: float = 0.45  # share of the question's weight the quotes must cover
-    min_coverage_dense: float = 0.12  # ... when the passage is also a close dense match
+    min_coverage_dense: float = 0.25  # ... when the passage is also a close dense match
     min_dense: float = 0.85
     max_quotes: int = 3
     min_gain: float = 0.12  # a further quote must add this much coverage
@@ -78,6 +78,7 @@ class _Unit:
     """A quotable sentence or list item of one passage."""
 
     passage: int  # index into the passages
+    doc_id: str
     text: str
     words: set[str]
     context: set[str]  # organisation, title and heading trail
@@ -143,7 +144,9 @@ class ExtractiveAnswerer:
             for part in _quotable_parts(passage):
                 if len(WORD.findall(part)) >= 2:
                     words = set(self.analyzer.words(part))
-                    units.append(_Unit(i, part, words, context, passage.is_list, heading))
+                    units.append(
+                        _Unit(i, passage.doc_id, part, words, context, passage.is_list, heading)
+                    )
         return units
 
     def _score(self, question: str, unit: _Unit, weights: dict[str, float], total: float) -> float:
@@ -201,7 +204,8 @@ class ExtractiveAnswerer:
             if len(chosen) == self.options.max_quotes:
                 break
             candidate = units[i]
-            if candidate.text in {u.text for u in chosen}:
+            # Further quotes complete the first one, so they come from the same document.
+            if candidate.text in {u.text for u in chosen} or candidate.doc_id != best.doc_id:
                 continue
             gain = self._coverage([*chosen, candidate], weights, total) - coverage
             if gain >= self.options.min_gain:
@@ -211,7 +215,7 @@ class ExtractiveAnswerer:
 
     def _heading_led(self, item: _Unit, weights: dict[str, float], total: float) -> bool:
         """Whether the question is about the list as a whole rather than this one item."""
-        heading = _Unit(item.passage, "", item.context, set(), True, item.heading)
+        heading = _Unit(item.passage, item.doc_id, "", item.context, set(), True, item.heading)
         return self._coverage([heading], weights, total) >= self._coverage([item], weights, total)
 
     def _list_score(self, group: list[_Unit], weights: dict[str, float], total: float) -> float:

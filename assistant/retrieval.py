@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
-from assistant.analysis import Analyzer, compound_parts, is_english
+from assistant.analysis import Analyzer, base_form, compound_parts, is_english
 from assistant.catalog import Catalog
 from assistant.glossary import to_swedish
 from assistant.store import Store
@@ -40,16 +40,13 @@ CARD_FIELDS = (
 
 @dataclass(frozen=True)
 class Filters:
-    organisation: str | None = None
-    doc_id: str | None = None
+    """Which documents a search may return."""
 
-    def where(self) -> dict | None:
-        clauses = [
-            {k: v} for k, v in (("organisation", self.organisation), ("doc_id", self.doc_id)) if v
-        ]
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    organisation: str | None = None  # only this organisation's documents
+    doc_id: str | None = None  # only this document
+    # The organisation the question names: other organisations' documents are left out,
+    # documents that belong to no organisation (laws, say) stay in.
+    named_organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,10 +56,9 @@ class RetrievalOptions:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     card_weight: float = 1.0
-    english_dense_weight: float = 2.0  # English questions: Swedish BM25 sees only names
     compounds: bool = True  # add the parts of compounds the corpus knows as terms
-    prefix_length: int = 0  # > 0: add each longer word's prefix of this length as a term
     use_cards: bool = True
+    fusion: str = "scores"  # "rrf" (reciprocal rank) or "scores" (weighted, scaled scores)
 
 
 @dataclass
@@ -92,11 +88,11 @@ class _Snapshot:
     generation: int
     ids: list[str]
     metadatas: list[dict]
-    position_of: dict[str, int]
+    vectors: np.ndarray  # one row per chunk, unit length
     vocabulary: set[str]  # words, for compound splitting
     chunks: bm25s.BM25 | None = None
-    doc_index: dict[str, int] = field(default_factory=dict)  # doc_id → its card
     cards: bm25s.BM25 | None = None
+    doc_of_row: list[int] = field(default_factory=list)  # row → its document's card
     stem_frequency: Counter[str] = field(default_factory=Counter)  # chunks using each stem
     sections: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
@@ -120,31 +116,29 @@ class Retriever:
         snapshot = self.snapshot()
         if not snapshot.ids:
             return []
-        filters = filters or Filters()
-        allowed = self._allowed(snapshot, filters)
         options = self.options
-        dense_weight = options.english_dense_weight if is_english(query) else options.dense_weight
-        scores: dict[int, float] = {}
-
-        def fuse(ranked: list[int], weight: float) -> None:
-            for rank, row in enumerate(ranked):
-                scores[row] = scores.get(row, 0.0) + weight / (options.rrf_k + rank + 1)
-
-        dense, similarity = self._dense(snapshot, query, filters)
-        fuse(dense, dense_weight)
+        allowed = self._allowed(snapshot, filters or Filters())
         terms = self._terms(snapshot, query, query=True)
+        similarity = self._similarity(snapshot, query)
+        lexical = np.zeros(len(snapshot.ids), dtype=np.float32)
         if snapshot.chunks is not None and terms:
-            fuse(
-                _top(snapshot.chunks.get_scores(terms), allowed, options.candidates),
-                options.lexical_weight,
-            )
+            lexical = snapshot.chunks.get_scores(terms)
+        card = np.zeros(len(snapshot.ids), dtype=np.float32)
         if options.use_cards and snapshot.cards is not None and terms:
-            doc_of_row = [snapshot.doc_index[m["doc_id"]] for m in snapshot.metadatas]
-            self._boost_groups(
-                snapshot.cards, doc_of_row, terms, scores, allowed, options.card_weight
+            per_doc = np.append(snapshot.cards.get_scores(terms), 0.0)  # index -1: no card
+            card = per_doc[snapshot.doc_of_row]
+        dense_top = _top(np.where(allowed, similarity + 1.0, 0.0), allowed, options.candidates)
+        lexical_top = _top(lexical, allowed, options.candidates)
+        if options.fusion == "rrf":
+            scores = _reciprocal_rank_fusion(
+                [(dense_top, options.dense_weight), (lexical_top, options.lexical_weight)],
+                card,
+                options,
             )
+        else:
+            scores = _score_fusion(dense_top, lexical_top, similarity, lexical, card, options)
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
-        return [_passage(snapshot, row, scores[row], similarity.get(row)) for row in best]
+        return [_passage(snapshot, row, scores[row], float(similarity[row])) for row in best]
 
     def siblings(self, passages: list[Passage]) -> list[Passage]:
         """The other chunks of the sections of list passages: an answer may need the whole list."""
@@ -182,58 +176,26 @@ class Retriever:
 
     # ---- rankings ------------------------------------------------------------------------
 
-    def _dense(
-        self, snapshot: _Snapshot, query: str, filters: Filters
-    ) -> tuple[list[int], dict[int, float]]:
-        embedding = self.store.embedder.embed_query(query)
-        result = self.store.collection.query(
-            query_embeddings=[embedding],
-            n_results=min(self.options.candidates, len(snapshot.ids)),
-            where=filters.where(),
-            include=["distances"],
-        )
-        # Chunks not in the snapshot belong to a version that is not (or no longer) live.
-        hits = [
-            (snapshot.position_of[chunk_id], 1.0 - distance)
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
-            if chunk_id in snapshot.position_of
-        ]
-        return [row for row, _ in hits], dict(hits)
+    def _similarity(self, snapshot: _Snapshot, query: str) -> np.ndarray:
+        """Exact cosine similarity of the question to every live chunk.
 
-    def _boost_groups(
-        self,
-        index: bm25s.BM25,
-        group_of_row: list[int],
-        terms: list[str],
-        scores: dict[int, float],
-        allowed: np.ndarray,
-        weight: float,
-    ) -> None:
-        """Lift the candidates whose document matches the question as a whole.
-
-        Groups are ranked by BM25 over their cards; every candidate in a group
-        gets the group's reciprocal-rank share, so all of a named document's passages rise
-        together and their own rankings decide among them.
+        Chroma's HNSW graph loses most true neighbours on this kind of corpus, where every
+        chunk of a statute shares a long title and the chunks of one document form tight
+        clusters (measured on the gold set with 300 statutes: recall@5 0.14 through the
+        persisted index against 0.81 exact). A matrix product over the snapshot costs a few
+        milliseconds and sees exactly the live versions.
         """
-        group_scores = index.get_scores(terms)
-        ranked = [g for g in np.argsort(-group_scores) if group_scores[g] > 0]
-        rank_of = {int(g): rank for rank, g in enumerate(ranked[: self.options.candidates])}
-        for row in list(scores):
-            rank = rank_of.get(group_of_row[row])
-            if rank is not None and allowed[row]:
-                scores[row] += weight / (self.options.rrf_k + rank + 1)
+        query_vector = np.asarray(self.store.embedder.embed_query(query), dtype=np.float32)
+        return snapshot.vectors @ query_vector
 
     def _terms(self, snapshot: _Snapshot, text: str, query: bool = False) -> list[str]:
         words = self.analyzer.words(text)
         if query and is_english(text):
             words += to_swedish(words)
+        if query:
+            # "policyn" asked, "policy" written: the stemmer keeps definite forms apart.
+            words += [base for w in words if (base := base_form(w, snapshot.vocabulary))]
         terms = self.analyzer.stem(words)
-        if self.options.prefix_length:
-            terms += [
-                f"{w[: self.options.prefix_length]}…"
-                for w in words
-                if len(w) >= self.options.prefix_length
-            ]
         if self.options.compounds:
             for word in words:
                 terms.extend(self.analyzer.stem(compound_parts(word, snapshot.vocabulary)))
@@ -244,11 +206,18 @@ class Retriever:
         for key, value in (("organisation", filters.organisation), ("doc_id", filters.doc_id)):
             if value:
                 mask &= np.array([m.get(key) == value for m in snapshot.metadatas])
+        if filters.named_organisation:
+            mask &= np.array(
+                [
+                    m.get("organisation") in (None, filters.named_organisation)
+                    for m in snapshot.metadatas
+                ]
+            )
         return mask
 
     # ---- building the lexical side -------------------------------------------------------
 
-    def _read_live_chunks(self) -> tuple[int, list[tuple[str, str, dict]]]:
+    def _read_live_chunks(self) -> tuple[int, list[tuple[str, str, dict, np.ndarray]]]:
         """The live versions' chunks, read between two equal generations.
 
         A publish between reading the catalogue and reading Chroma could pair the old live map
@@ -258,13 +227,13 @@ class Retriever:
         while True:
             generation = self.catalog.generation()
             live = self.catalog.live_hashes()
-            got = self.store.collection.get(include=["documents", "metadatas"])
+            got = self.store.collection.get(include=["documents", "metadatas", "embeddings"])
             if self.catalog.generation() == generation:
                 break
         rows = [
-            (chunk_id, text, meta)
-            for chunk_id, text, meta in zip(
-                got["ids"], got["documents"], got["metadatas"], strict=True
+            (chunk_id, text, meta, vector)
+            for chunk_id, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
             )
             if live.get(meta["doc_id"]) == meta["version_hash"]
         ]
@@ -275,12 +244,11 @@ class Retriever:
         rows.sort(key=lambda r: (r[2]["doc_id"], r[2]["position"]))
         ids = [r[0] for r in rows]
         metadatas = [r[2] for r in rows]
-        vocabulary = {w for _, text, _ in rows for w in self.analyzer.words(text)}
-        snapshot = _Snapshot(
-            generation, ids, metadatas, {c: i for i, c in enumerate(ids)}, vocabulary
-        )
+        vectors = np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+        vocabulary = {w for row in rows for w in self.analyzer.words(row[1])}
+        snapshot = _Snapshot(generation, ids, metadatas, vectors, vocabulary)
         if rows:
-            terms = [self._terms(snapshot, text) for _, text, _ in rows]
+            terms = [self._terms(snapshot, row[1]) for row in rows]
             snapshot.chunks = _bm25(terms)
             snapshot.stem_frequency = Counter(t for chunk in terms for t in set(chunk))
             sections: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -294,10 +262,58 @@ class Retriever:
                     cards[record.doc_id] = " ".join(
                         [record.live.title, record.live.organisation or "", *filter(None, values)]
                     )
-            snapshot.doc_index = {doc_id: i for i, doc_id in enumerate(cards)}
+            doc_index = {doc_id: i for i, doc_id in enumerate(cards)}
+            snapshot.doc_of_row = [doc_index.get(m["doc_id"], -1) for m in metadatas]
             snapshot.cards = _bm25([self._terms(snapshot, card) for card in cards.values()])
         log.info("lexical index built: %d chunks, generation %d", len(ids), generation)
         return snapshot
+
+
+def _reciprocal_rank_fusion(
+    rankings: list[tuple[list[int], float]], card: np.ndarray, options: RetrievalOptions
+) -> dict[int, float]:
+    """Sum of weight / (k + rank) over the rankings; the documents' cards ranked the same way
+    lift every candidate of a named document together."""
+    scores: dict[int, float] = {}
+    for ranked, weight in rankings:
+        for rank, row in enumerate(ranked):
+            scores[row] = scores.get(row, 0.0) + weight / (options.rrf_k + rank + 1)
+    card_values = sorted({float(card[row]) for row in scores if card[row] > 0}, reverse=True)
+    card_rank = {value: rank for rank, value in enumerate(card_values)}
+    for row in scores:
+        if card[row] > 0:
+            scores[row] += options.card_weight / (options.rrf_k + card_rank[float(card[row])] + 1)
+    return scores
+
+
+def _score_fusion(
+    dense_top: list[int],
+    lexical_top: list[int],
+    similarity: np.ndarray,
+    lexical: np.ndarray,
+    card: np.ndarray,
+    options: RetrievalOptions,
+) -> dict[int, float]:
+    """A weighted sum of the three scores, each scaled to [0, 1] over the candidates.
+
+    Unlike rank fusion, a passage that BM25 finds far ahead of everything else (a rare word
+    such as "utvecklingsdirektör") keeps that lead when the dense side barely ranks it.
+    """
+    candidates = set(dense_top) | set(lexical_top)
+    if not candidates:
+        return {}
+    rows = np.fromiter(candidates, dtype=np.int64)
+    floor = float(similarity[dense_top[-1]]) if dense_top else 0.0
+    top = float(similarity[dense_top[0]]) if dense_top else 1.0
+    dense = np.clip((similarity[rows] - floor) / max(top - floor, 1e-6), 0.0, 1.0)
+    lexical_scaled = lexical[rows] / max(float(lexical[rows].max()), 1e-6)
+    card_scaled = card[rows] / max(float(card[rows].max()), 1e-6)
+    fused = (
+        options.dense_weight * dense
+        + options.lexical_weight * lexical_scaled
+        + options.card_weight * card_scaled
+    )
+    return {int(row): float(score) for row, score in zip(rows, fused, strict=True)}
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:

@@ -7,12 +7,17 @@ and the index load a single time and every edge answers through the same path.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.analysis import Analyzer
 from assistant.answering import Answerer, ExtractiveAnswerer, Message, Question
 from assistant.catalog import Catalog
-from assistant.conversation import Organisation, organisations_from_names, standalone_question
+from assistant.conversation import (
+    Organisation,
+    mentioned,
+    organisations_from_names,
+    standalone_question,
+)
 from assistant.embedders import CountingEmbeddings, make_embedder
 from assistant.retrieval import Filters, Passage, RetrievalOptions, Retriever
 from assistant.settings import Settings
@@ -85,7 +90,11 @@ class Assistant:
                 f"The question is {len(questions[-1])} characters long; the limit is "
                 f"{self.settings.max_question_chars}."
             )
-        query = standalone_question(questions, self.organisations())
+        organisations = self.organisations()
+        query = standalone_question(questions, organisations)
+        named = mentioned(query, organisations)
+        if named:
+            filters = replace(filters or Filters(), named_organisation=named[0].name)
         passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
         context = passages + self.retriever.siblings(passages)
         question = Question(query, self.retriever.term_weight, self.retriever.known_word)

@@ -3,7 +3,6 @@
     python -m evals.ablation [--distractors N]
 
 Prints recall@1, recall@5 and MRR on the gold set for dense only, BM25 only, their fusion, and
-the fusion with each refinement (compound parts, prefix terms, document cards, English
 weighting and glossary), on the same evaluation index `policy-assistant eval` uses.
 """
 
@@ -22,20 +21,18 @@ from evals.gold import load_gold, supports
 from evals.run import RECALL_AT, build_assistant
 
 FULL = RetrievalOptions()
+RRF = replace(FULL, fusion="rrf")
 VARIANTS: dict[str, RetrievalOptions] = {
     "dense only": replace(FULL, lexical_weight=0, use_cards=False),
-    "BM25 only": replace(
-        FULL, dense_weight=0, english_dense_weight=0, use_cards=False, compounds=False
-    ),
-    "dense + BM25 (RRF)": replace(FULL, use_cards=False, compounds=False, english_dense_weight=1),
-    "+ compound parts": replace(FULL, use_cards=False, english_dense_weight=1),
-    "+ document cards": replace(FULL, english_dense_weight=1),
-    "+ English: dense x2 (default)": FULL,
-    "  + prefix terms (6)": replace(FULL, prefix_length=6),
-    "  + prefix terms (5)": replace(FULL, prefix_length=5),
+    "BM25 only": replace(FULL, dense_weight=0, use_cards=False, compounds=False),
+    "dense + BM25, rank fusion (RRF)": replace(RRF, use_cards=False, compounds=False),
+    "  + compound parts": replace(RRF, use_cards=False),
+    "  + document cards": RRF,
+    "score fusion instead of RRF (default)": FULL,
+    "  without compound parts": replace(FULL, compounds=False),
+    "  without document cards": replace(FULL, use_cards=False),
     "  dense x1.5": replace(FULL, dense_weight=1.5),
-    "  cards x2": replace(FULL, card_weight=2.0),
-    "  cards x0.5": replace(FULL, card_weight=0.5),
+    "  lexical x1.5, cards x0.5": replace(FULL, lexical_weight=1.5, card_weight=0.5),
 }
 
 

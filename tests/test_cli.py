@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,3 +49,28 @@ def test_failures_are_named_and_set_the_exit_code(tmp_path: Path) -> None:
     assert "tom.md: empty file" in result.stdout
     missing = run(tmp_path / "data", "ingest", str(tmp_path / "finns-inte"))
     assert missing.returncode == 2 and "Not found" in missing.stdout
+
+
+def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "ingest", str(CORPUS)).returncode == 0
+    result = run(data, "ask", "Vem antar den internationella policyn i Dalarna?", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"text", "answered", "citations"}
+    assert answer["answered"] is True
+    citation = answer["citations"][0]
+    assert set(citation) == {
+        "id",
+        "document",
+        "title",
+        "organisation",
+        "section",
+        "version",
+        "text",
+        "score",
+    }
+    assert citation["document"] == "dalarna-internationell-policy"
+
+    too_long = run(data, "ask", "policy " * 1000)
+    assert too_long.returncode == 2 and "limit" in too_long.stdout

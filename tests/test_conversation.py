@@ -1,0 +1,49 @@
+"""Follow-up questions made to stand alone."""
+
+from __future__ import annotations
+
+from assistant.conversation import organisations_from_names, standalone_question
+
+ORGANISATIONS = organisations_from_names(["Landstinget Dalarna", "Landstinget i Jönköpings län"])
+
+
+def test_organisations_are_known_by_their_distinctive_words() -> None:
+    assert [o.aliases for o in ORGANISATIONS] == [("dalarna",), ("jönköpings",)]
+
+
+def test_a_first_question_stands_as_it_is() -> None:
+    assert standalone_question(["Vem antar policyn?"], ORGANISATIONS) == "Vem antar policyn?"
+
+
+def test_a_follow_up_stays_with_the_organisation_named_before() -> None:
+    turns = [
+        "Vem antar den internationella policyn i Dalarna?",
+        "Och vem ansvarar för den strategiska inriktningen?",
+    ]
+    assert standalone_question(turns, ORGANISATIONS) == (
+        "Och vem ansvarar för den strategiska inriktningen? (Landstinget Dalarna)"
+    )
+
+
+def test_naming_another_organisation_asks_the_previous_question_about_it() -> None:
+    turns = ["Vem antar den internationella policyn i Dalarna?", "Hur är det i Jönköping?"]
+    assert standalone_question(turns, ORGANISATIONS) == (
+        "Vem antar den internationella policyn i Jönköping?"
+    )
+    turns = ["Vem antar den internationella policyn?", "Och i Dalarna?"]
+    assert standalone_question(turns, ORGANISATIONS) == (
+        "Vem antar den internationella policyn (Landstinget Dalarna)?"
+    )
+
+
+def test_a_bare_question_word_replaces_the_previous_one() -> None:
+    turns = ["När sammanträdde Planeringsdelegationen?", "Och var?"]
+    assert standalone_question(turns, ORGANISATIONS) == "Var sammanträdde Planeringsdelegationen?"
+
+
+def test_a_question_with_its_own_topic_is_left_alone() -> None:
+    turns = [
+        "Vem antar den internationella policyn i Dalarna?",
+        "Vilket diarienummer har ärendet i Jönköping?",
+    ]
+    assert standalone_question(turns, ORGANISATIONS) == turns[-1]
