@@ -58,6 +58,21 @@ ABBREVIATIONS = {"dnr": "diarienummer", "kl": "klockan", "§": "paragraf", "§§
 ENGLISH_HINTS = frozenset(STOPWORDS_EN) - frozenset(STOPWORDS_SWEDISH)
 SWEDISH_HINTS = frozenset(STOPWORDS_SWEDISH) - frozenset(STOPWORDS_EN)
 MIN_PART = 4  # shortest compound part worth matching on
+# Swedish derivational endings, longest first: medlemskapet → medlem.
+DERIVATIONS = (
+    "skapens",
+    "skapets",
+    "skapen",
+    "skapet",
+    "skaper",
+    "skap",
+    "heten",
+    "heter",
+    "het",
+    "ningen",
+    "ningar",
+    "ning",
+)
 # Swedish inflectional endings: "mål" + "en" is still "mål".
 INFLECTIONS = frozenset(
     {
@@ -141,7 +156,12 @@ def base_form(word: str, vocabulary: set[str]) -> str | None:
 
 
 def compound_parts(word: str, vocabulary: set[str]) -> list[str]:
-    """Split a compound into two words the corpus knows, e.g. landstings|fullmäktige."""
+    """Split a compound into two words the corpus knows, e.g. landstings|fullmäktige, or a
+    derived word into its base, e.g. medlem|skapet."""
+    for suffix in DERIVATIONS:
+        base = word.removesuffix(suffix)
+        if base != word and len(base) >= MIN_PART and base in vocabulary:
+            return [base]
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         head, tail = word[:cut], word[cut:]
         if tail in vocabulary:
