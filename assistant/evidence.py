@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from assistant.analysis import INFLECTIONS
 
@@ -68,21 +69,31 @@ def match(word: str, candidates: set[str]) -> float:
     """How well a question word is found among a text's words: inflections, compounds, typos."""
     if word in candidates:
         return 1.0
-    best = 0.0
-    for other in candidates:
-        shortest = min(len(word), len(other))
-        common = common_prefix_length(word, other)
-        if common >= 4 and common >= 0.7 * shortest and max(len(word), len(other)) - common <= 4:
-            return 1.0  # policy/policyn, antar/antaga, strategiska/strategisk
-        if common == shortest >= 3 and max(word, other, key=len)[common:] in INFLECTIONS:
-            return 1.0  # mål/målen
-        if len(word) >= 6 and other.endswith(word):
-            # fullmäktige in landstingsfullmäktige; not the reverse: "arbete" in the text does
-            # not answer a question about "distansarbete".
-            best = max(best, 0.7)
-        elif shortest >= 7 and SequenceMatcher(None, word, other).ratio() >= 0.85:
-            best = max(best, 0.8)  # internationela
-    return best
+    return max((word_match(word, other) for other in candidates), default=0.0)
+
+
+@lru_cache(maxsize=200_000)
+def word_match(word: str, other: str) -> float:
+    """1.0 for another form of the same word, 0.8 for a likely typo, 0.7 for a compound's
+    tail; cached, since the same pairs recur across sentences and questions."""
+    shortest = min(len(word), len(other))
+    common = common_prefix_length(word, other)
+    if common >= 4 and common >= 0.7 * shortest and max(len(word), len(other)) - common <= 4:
+        return 1.0  # policy/policyn, antar/antaga, strategiska/strategisk
+    if common == shortest >= 3 and max(word, other, key=len)[common:] in INFLECTIONS:
+        return 1.0  # mål/målen
+    if len(word) >= 6 and other.endswith(word):
+        # fullmäktige in landstingsfullmäktige; not the reverse: "arbete" in the text does not
+        # answer a question about "distansarbete".
+        return 0.7
+    if (
+        shortest >= 7
+        and common >= 2
+        and abs(len(word) - len(other)) <= 3
+        and SequenceMatcher(None, word, other).ratio() >= 0.85
+    ):
+        return 0.8  # internationela
+    return 0.0
 
 
 def common_prefix_length(a: str, b: str) -> int:

@@ -3,14 +3,15 @@
 RecursiveCharacterTextSplitter (1000 characters, 200 overlap) over each file's raw text, the
 same embedder, Chroma, dense top-4: what a team gets by following the RAG tutorial. Its
 top-4 is computed exactly over the stored vectors, as ours is, so the comparison is between
-the two pipelines and not between two HNSW graphs.
+the two pipelines and not between two HNSW graphs. The index is kept beside the evaluation
+index and brought up to date file by file (a manifest of content hashes), so a changed policy
+does not cost re-embedding 300 statutes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import chromadb
@@ -28,13 +29,6 @@ TOP_K = 4
 
 class TutorialPipeline:
     def __init__(self, directory: Path, embedder: CountingEmbeddings, files: list[Path]) -> None:
-        fingerprint = hashlib.sha256(
-            json.dumps([embedder.name, *[_digest(f) for f in files]]).encode()
-        ).hexdigest()
-        marker = directory / "fingerprint"
-        fresh = not (marker.exists() and marker.read_text() == fingerprint)
-        if fresh and directory.exists():
-            shutil.rmtree(directory)
         directory.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(
             path=str(directory), settings=ChromaSettings(anonymized_telemetry=False)
@@ -45,17 +39,7 @@ class TutorialPipeline:
             embedding_function=embedder,
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
-        if fresh:
-            splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-            for path in files:
-                doc_id = load_file(path).doc_id
-                text = path.read_text(encoding="utf-8")
-                chunks = splitter.split_documents(
-                    [Document(page_content=text, metadata={"doc_id": doc_id})]
-                )
-                self.vectors.add_documents(chunks)
-            marker.write_text(fingerprint)
-
+        self._update(directory / f"manifest-{_slug(embedder.name)}.json", files)
         stored = self.vectors._collection.get(include=["documents", "metadatas", "embeddings"])
         self._documents = [
             Document(page_content=text, metadata=meta)
@@ -69,6 +53,28 @@ class TutorialPipeline:
         best = np.argsort(-(self._matrix @ query))[:TOP_K]
         return [self._documents[i] for i in best]
 
+    def _update(self, manifest_path: Path, files: list[Path]) -> None:
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        wanted = {load_file(path).doc_id: (path, _digest(path)) for path in files}
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+        for doc_id in set(manifest) - set(wanted):
+            self.vectors._collection.delete(where={"doc_id": doc_id})
+            del manifest[doc_id]
+        for doc_id, (path, digest) in wanted.items():
+            if manifest.get(doc_id) == digest:
+                continue
+            self.vectors._collection.delete(where={"doc_id": doc_id})
+            text = path.read_text(encoding="utf-8")
+            self.vectors.add_documents(
+                splitter.split_documents([Document(page_content=text, metadata={"doc_id": doc_id})])
+            )
+            manifest[doc_id] = digest
+            manifest_path.write_text(json.dumps(manifest))
+
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name)
