@@ -1,12 +1,15 @@
 """Question → the passages most likely to answer it: dense + Swedish BM25, fused, document-aware.
 
-Three rankings are fused by reciprocal rank: dense similarity in Chroma, BM25 over each chunk's
+Three signals are fused: dense cosine similarity to each chunk's vector, BM25 over each chunk's
 embedded text (organisation, title, heading trail and paragraph), and BM25 over document
-"cards" (organisation, title, decision bodies), which lets a question that names an
+"cards" (organisation, title, type, decision bodies), which lets a question that names an
 organisation, a body or a document lift that document's passages above look-alike statutes.
+By default the scores are scaled and summed ("scores"); reciprocal rank fusion ("rrf") is kept
+for the ablation that shows why (`python -m evals.ablation`).
 
-Only chunks of live document versions are ever returned (see `assistant.catalog`). The lexical
-side is rebuilt from Chroma when the catalogue's generation changes, never per query.
+Everything is searched in a snapshot of the live chunks (vectors, BM25 indexes) read from
+Chroma: only chunks of live document versions are ever returned (see `assistant.catalog`), and
+the snapshot is rebuilt when the catalogue's generation changes, never per query.
 """
 
 from __future__ import annotations
@@ -78,8 +81,7 @@ class Passage:
     page: int | None = None
     is_list: bool = False
     score: float = 0.0
-    dense_similarity: float | None = None  # cosine to the question, when in the dense top
-    metadata: dict = field(default_factory=dict, repr=False)
+    dense_similarity: float | None = None  # cosine to the question (None: a list sibling)
 
 
 @dataclass
@@ -353,5 +355,4 @@ def _passage(
         is_list=bool(meta.get("is_list")),
         score=score,
         dense_similarity=dense_similarity,
-        metadata=meta,
     )
