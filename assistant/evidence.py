@@ -16,7 +16,7 @@ from assistant.analysis import INFLECTIONS
 
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 AMOUNT_CUE = re.compile(
-    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|pengar|belopp\w*|lön\w*|arvode\w*|"
+    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|"
     r"how much|how many|cost\w*|salary|price|kronor)\b",
     re.IGNORECASE,
 )
