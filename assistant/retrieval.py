@@ -96,6 +96,9 @@ class _Snapshot:
     chunks: bm25s.BM25 | None = None
     cards: bm25s.BM25 | None = None
     doc_of_row: list[int] = field(default_factory=list)  # row → its document's card
+    # Per row, for filtering with one vector comparison ("" for no organisation).
+    organisation_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    doc_id_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     stem_frequency: Counter[str] = field(default_factory=Counter)  # chunks using each stem
     sections: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
@@ -209,16 +212,13 @@ class Retriever:
 
     def _allowed(self, snapshot: _Snapshot, filters: Filters) -> np.ndarray:
         mask = np.ones(len(snapshot.ids), dtype=bool)
-        for key, value in (("organisation", filters.organisation), ("doc_id", filters.doc_id)):
-            if value:
-                mask &= np.array([m.get(key) == value for m in snapshot.metadatas])
+        if filters.organisation:
+            mask &= snapshot.organisation_of_row == filters.organisation
+        if filters.doc_id:
+            mask &= snapshot.doc_id_of_row == filters.doc_id
         if filters.named_organisation:
-            mask &= np.array(
-                [
-                    m.get("organisation") in (None, filters.named_organisation)
-                    for m in snapshot.metadatas
-                ]
-            )
+            organisation = snapshot.organisation_of_row
+            mask &= (organisation == "") | (organisation == filters.named_organisation)
         return mask
 
     # ---- building the lexical side -------------------------------------------------------
@@ -253,6 +253,10 @@ class Retriever:
         vectors = np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), -1)
         vocabulary = {w for row in rows for w in self.analyzer.words(row[1])}
         snapshot = _Snapshot(generation, ids, metadatas, vectors, vocabulary)
+        snapshot.organisation_of_row = np.array(
+            [m.get("organisation") or "" for m in metadatas], dtype=object
+        )
+        snapshot.doc_id_of_row = np.array([m["doc_id"] for m in metadatas], dtype=object)
         if rows:
             terms = [self._terms(snapshot, row[1]) for row in rows]
             snapshot.chunks = _bm25(terms)
