@@ -1,10 +1,11 @@
-# Two entry points: `make run` (install, ingest corpus/, serve) and `make test`.
+# Two entry points: `make run` (install, ingest corpus/, serve the API and the chat) and
+# `make test`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install ingest lint bench clean
+.PHONY: run test install ingest browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +21,17 @@ ingest: $(STAMP)
 	$(BIN)/policy-assistant ingest corpus --prune
 
 run: ingest
-	$(BIN)/policy-assistant documents
+	$(BIN)/policy-assistant serve
+
+# The browser test drives Debian's Chromium (no browser is ever downloaded).
+browser:
+	@command -v chromium >/dev/null || { \
+	  apt=apt-get; [ "$$(id -u)" -eq 0 ] || apt="sudo apt-get"; \
+	  $$apt install -y -qq chromium >/dev/null 2>&1 || \
+	  { $$apt update -qq && $$apt install -y -qq chromium >/dev/null; }; }
 
 # pytest exits 5 when it collects no tests; that is not a failure.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest; status=$$?; [ $$status -eq 5 ] && exit 0; exit $$status
 
 lint: $(STAMP)

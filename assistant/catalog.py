@@ -49,10 +49,20 @@ CREATE TABLE IF NOT EXISTS state (
 RECORD_COLUMNS = ", ".join(
     f"v.{column}"
     for column in (
-        "doc_id", "version", "content_hash", "title", "organisation", "document_type",
-        "effective_date", "source_path", "ingested_at", "superseded_at", "chunk_count", "metadata",
+        "doc_id",
+        "version",
+        "content_hash",
+        "title",
+        "organisation",
+        "document_type",
+        "effective_date",
+        "source_path",
+        "ingested_at",
+        "superseded_at",
+        "chunk_count",
+        "metadata",
     )
-)  # fmt: skip
+)
 
 
 def now() -> str:

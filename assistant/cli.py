@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the tutorial pipeline")
     evaluate.add_argument("--details", action="store_true", help="list the items that missed")
 
+    serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
+    serve.add_argument("--host", help="interface to listen on (default: settings, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: settings, 8000)")
+
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     settings = Settings()
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             filters = Filters(organisation=args.organisation, doc_id=args.document)
             return ask_question(settings, args.question, filters, args.json)
+        if args.command == "serve":
+            return run_server(settings, args.host, args.port)
         if args.command == "eval":
             return run_eval(settings, args.distractors, not args.no_baseline, args.details)
         return list_documents(settings)
@@ -146,6 +152,18 @@ def ask_question(settings: Settings, question: str, filters: Filters, as_json: b
             f"[{number}] {origin} › {citation.section} ({citation.version})\n    {citation.text}",
             highlight=False,
         )
+    return 0
+
+
+def run_server(settings: Settings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from assistant.api import create_app
+
+    logging.getLogger("assistant").setLevel(logging.INFO)  # start-up and load time
+    host, port = host or settings.host, port or settings.port
+    console.print(f"Chat: http://{host}:{port}/chat/  API: http://{host}:{port}/docs")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0
 
 

@@ -39,7 +39,12 @@ IDENTITY_QUESTION = re.compile(
 NOT_AN_AMOUNT = re.compile(
     r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[:.]\d\d\b|\b[A-ZÅÄÖ]+\d+[-\d]*|§+ ?\d+(?:-\d+)?"
 )
-HAS_NUMBER = re.compile(r"\b\d+(?:[ ,.]\d+)*\b")
+HAS_NUMBER = re.compile(
+    r"\b\d+(?:[ ,.]\d+)*\b|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|"
+    r"trettio|fyrtio|femtio|hundra|tusen|miljon\w*|miljard\w*|halva|two|three|four|five|"
+    r"six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|million\w*)\b",
+    re.IGNORECASE,
+)
 HAS_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
 HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 HAS_PERSON_OR_BODY = re.compile(

@@ -160,6 +160,12 @@ class Retriever:
                     result.append(_passage(snapshot, row, 0.0))
         return result
 
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """A live document's chunks in reading order (empty if it is not live)."""
+        snapshot = self.snapshot()
+        rows = np.flatnonzero(snapshot.doc_id_of_row == doc_id) if snapshot.ids else []
+        return [_passage(snapshot, int(row), 0.0) for row in rows]
+
     def term_weight(self, word: str) -> float:
         """Inverse document frequency of a word's stem over the live chunks."""
         snapshot = self.snapshot()

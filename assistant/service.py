@@ -6,12 +6,15 @@ and the index load a single time and every edge answers through the same path.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from assistant.analysis import Analyzer
 from assistant.answering import Answerer, ExtractiveAnswerer, Message, Question
-from assistant.catalog import Catalog
+from assistant.catalog import Catalog, DocumentRecord
 from assistant.conversation import (
     Organisation,
     mentioned,
@@ -62,6 +65,26 @@ class Response:
     dense: float | None = None  # the best passage's cosine similarity to the question
 
 
+@dataclass
+class IndexInfo:
+    embedder: str
+    documents: int
+    chunks: int
+    corpus_version: str  # changes whenever a document is added, replaced or removed
+    last_ingested: str | None
+
+
+@dataclass
+class DocumentView:
+    """A document's record (versions) and its live version's paragraphs in reading order."""
+
+    record: DocumentRecord
+    passages: list[Passage]
+
+
+STREAM_PIECE = re.compile(r"\S+\s*|\s+")
+
+
 class Assistant:
     def __init__(
         self,
@@ -80,6 +103,20 @@ class Assistant:
 
     def ask(self, messages: list[Message], filters: Filters | None = None) -> Answer:
         return self.respond(messages, filters).answer
+
+    def stream(
+        self, messages: list[Message], filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """The answer's text in word-sized pieces, then the whole `Answer` (with citations).
+
+        The extractive answerer composes its answer at once; pieces let every edge stream the
+        same way an answerer built on a language model will.
+        """
+        answer = self.ask(messages, filters)
+        pieces = STREAM_PIECE.findall(answer.text)
+        for start in range(0, len(pieces), 3):
+            yield "".join(pieces[start : start + 3])
+        yield answer
 
     def respond(self, messages: list[Message], filters: Filters | None = None) -> Response:
         questions = [m.content for m in messages if m.role == "user"]
@@ -105,6 +142,33 @@ class Assistant:
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
         return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
+
+    def documents(self, include_deleted: bool = False) -> list[DocumentRecord]:
+        return self.catalog.documents(include_deleted=include_deleted)
+
+    def document(self, doc_id: str) -> DocumentView | None:
+        record = next((d for d in self.catalog.documents(True) if d.doc_id == doc_id), None)
+        if record is None:
+            return None
+        return DocumentView(record, self.retriever.document_passages(doc_id))
+
+    def info(self) -> IndexInfo:
+        live = [d.live for d in self.catalog.documents() if d.live is not None]
+        digest = hashlib.sha256(
+            "\n".join(sorted(f"{v.doc_id}:{v.content_hash}" for v in live)).encode()
+        ).hexdigest()
+        return IndexInfo(
+            embedder=self.store.embedder.name,
+            documents=len(live),
+            chunks=len(self.retriever.snapshot().ids),
+            corpus_version=digest[:12],
+            last_ingested=max((v.ingested_at for v in live), default=None),
+        )
+
+    def warm_up(self) -> None:
+        """Build the search snapshot and run one question, so the first real one is fast."""
+        self.retriever.snapshot()
+        self.ask([Message("user", "Vem antar policyn?")])
 
     def organisations(self) -> list[Organisation]:
         generation = self.catalog.generation()

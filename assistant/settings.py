@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaSeparated = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -36,6 +39,41 @@ class Settings(BaseSettings):
         default=2000, ge=1, description="Longer questions are refused with a clear error."
     )
 
+    host: str = Field(default="127.0.0.1", description="Interface `serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
+    api_keys: CommaSeparated = Field(
+        default_factory=list,
+        description=(
+            "Keys accepted as `Authorization: Bearer <key>` on /v1/* (comma-separated). "
+            "None: the read routes are open."
+        ),
+    )
+    admin_key: SecretStr | None = Field(
+        default=None,
+        description="Key for ingest, delete and the feedback list; unset: those routes refuse.",
+    )
+    cors_origins: CommaSeparated = Field(
+        default_factory=list,
+        description="Web origins (comma-separated) whose pages may call the API from a browser.",
+    )
+    max_request_bytes: int = Field(
+        default=256_000, ge=1_000, description="Larger request bodies are refused with 413."
+    )
+    max_upload_bytes: int = Field(
+        default=50_000_000, ge=1_000, description="Larger ingest uploads are refused with 413."
+    )
+    ingest_roots: CommaSeparated = Field(
+        default_factory=lambda: ["corpus"],
+        description="Folders whose files the ingest route may read by server-side path.",
+    )
+
+    @field_validator("api_keys", "cors_origins", "ingest_roots", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
@@ -51,3 +89,11 @@ class Settings(BaseSettings):
     @property
     def embedding_cache_db(self) -> Path:
         return self.data_dir / "embedding_cache.sqlite"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"

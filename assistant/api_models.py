@@ -1,0 +1,224 @@
+"""The HTTP API's request and response bodies: what the OpenAPI schema documents."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answering import Message
+from assistant.catalog import DocumentRecord, VersionRecord
+from assistant.retrieval import Filters
+from assistant.service import Answer, Citation, DocumentView, IndexInfo
+
+MAX_MESSAGES = 50
+EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="What was wrong, in words a developer can act on.")
+
+
+class MessageIn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class FiltersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: str | None = Field(
+        default=None, description="Only this organisation's documents, e.g. 'Landstinget Dalarna'."
+    )
+    document: str | None = Field(default=None, description="Only this document (its id).")
+
+    def to_filters(self) -> Filters:
+        return Filters(organisation=self.organisation, doc_id=self.document)
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"messages": [{"role": "user", "content": EXAMPLE_QUESTION}]}]
+        }
+    )
+
+    messages: list[MessageIn] = Field(
+        min_length=1,
+        max_length=MAX_MESSAGES,
+        description="The conversation so far; the last user message is the question.",
+    )
+    filters: FiltersIn | None = None
+    stream: bool = Field(
+        default=False,
+        description=(
+            "Stream server-sent events: `delta` (text pieces), `citations`, then `done` "
+            "(the whole answer). `Accept: text/event-stream` does the same."
+        ),
+    )
+
+    def to_messages(self) -> list[Message]:
+        return [Message(m.role, m.content) for m in self.messages]
+
+
+class CitationOut(BaseModel):
+    id: str = Field(description="The paragraph's id in the index.")
+    document: str = Field(description="The document's id.")
+    title: str
+    organisation: str | None
+    section: str = Field(description="The heading trail of the paragraph.")
+    version: str = Field(description="The document version, e.g. 'v1, in force 2012-01-01'.")
+    text: str = Field(description="The paragraph, verbatim.")
+    score: float = Field(description="Retrieval score; higher is more relevant.")
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(**citation.__dict__)
+
+
+class ChatResponse(BaseModel):
+    answer: str = Field(description="The answer; [n] refers to citations[n-1].")
+    answered: bool = Field(
+        description="False when the documents do not say: the citations are then 'see also'."
+    )
+    citations: list[CitationOut]
+
+    @classmethod
+    def of(cls, answer: Answer) -> ChatResponse:
+        return cls(
+            answer=answer.text,
+            answered=answer.answered,
+            citations=[CitationOut.of(c) for c in answer.citations],
+        )
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=2000)
+    k: int = Field(default=5, ge=1, le=50)
+    filters: FiltersIn | None = None
+
+
+class SearchResponse(BaseModel):
+    passages: list[CitationOut]
+
+
+class VersionOut(BaseModel):
+    version: int
+    label: str
+    content_hash: str
+    effective_date: str | None
+    ingested_at: str
+    superseded_at: str | None
+    chunk_count: int
+
+    @classmethod
+    def of(cls, record: VersionRecord) -> VersionOut:
+        return cls(
+            version=record.version,
+            label=record.label,
+            content_hash=record.content_hash,
+            effective_date=record.effective_date,
+            ingested_at=record.ingested_at,
+            superseded_at=record.superseded_at,
+            chunk_count=record.chunk_count,
+        )
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    organisation: str | None
+    document_type: str | None
+    live_version: VersionOut | None = Field(description="None once the document was deleted.")
+    versions: list[VersionOut] = Field(description="Every version, oldest first.")
+    chunks: int = Field(description="Paragraphs of the live version in the index.")
+    deleted_at: str | None
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> DocumentOut:
+        latest = record.live or record.versions[-1]
+        return cls(
+            id=record.doc_id,
+            title=latest.title,
+            organisation=latest.organisation,
+            document_type=latest.document_type,
+            live_version=VersionOut.of(record.live) if record.live else None,
+            versions=[VersionOut.of(v) for v in record.versions],
+            chunks=record.live.chunk_count if record.live else 0,
+            deleted_at=record.deleted_at,
+        )
+
+
+class DocumentsOut(BaseModel):
+    documents: list[DocumentOut]
+
+
+class SectionOut(BaseModel):
+    section: str = Field(description="The heading trail.")
+    paragraphs: list[str] = Field(description="Verbatim paragraphs in reading order.")
+
+
+class DocumentDetailOut(DocumentOut):
+    metadata: dict[str, str] = Field(description="The live version's front matter.")
+    sections: list[SectionOut]
+
+    @classmethod
+    def of_view(cls, view: DocumentView) -> DocumentDetailOut:
+        sections: list[SectionOut] = []
+        for passage in view.passages:
+            if not sections or sections[-1].section != passage.section:
+                sections.append(SectionOut(section=passage.section, paragraphs=[]))
+            sections[-1].paragraphs.append(passage.text)
+        live = view.record.live
+        return cls(
+            **DocumentOut.of(view.record).model_dump(),
+            metadata=live.metadata if live else {},
+            sections=sections,
+        )
+
+
+class InfoOut(BaseModel):
+    embedder: str
+    documents: int
+    chunks: int
+    corpus_version: str = Field(description="Changes whenever a document changes.")
+    last_ingested: str | None
+    store: Literal["embedded", "server"]
+
+    @classmethod
+    def of(cls, info: IndexInfo, server: bool) -> InfoOut:
+        return cls(**info.__dict__, store="server" if server else "embedded")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ready", "loading", "failed"]
+    detail: str | None = None
+
+
+class IngestOut(BaseModel):
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    deleted: list[str]
+    failed: list[dict[str, str]] = Field(description="{file, reason} per file not ingested.")
+    chunks: int
+    embedded: int = Field(description="Paragraphs newly embedded (the rest were cached).")
+    seconds: float
+
+
+class FeedbackIn(BaseModel):
+    question: str = Field(min_length=1, max_length=20_000)
+    answer: str = Field(max_length=50_000)
+    rating: Literal["up", "down"] | None = None
+    comment: str = Field(default="", max_length=5_000)
+    citations: list[str] = Field(default_factory=list, max_length=50)
+
+
+class FeedbackOut(FeedbackIn):
+    id: int
+    created_at: str
+    source: str
+
+
+class FeedbackListOut(BaseModel):
+    feedback: list[FeedbackOut]

@@ -1,0 +1,81 @@
+"""The server's long-lived parts, loaded once at start-up and shared by the API and the page.
+
+Loading (the embedding model, the index snapshot, a warm-up question) takes seconds, so it runs
+in a background thread: the server answers `/healthz` with "loading" meanwhile, and an
+orchestrator sends traffic only once it says "ready". Requests never load anything again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from assistant.feedback import FeedbackStore
+from assistant.service import Assistant
+from assistant.settings import Settings
+from ingest.indexing import Indexer
+
+log = logging.getLogger(__name__)
+
+
+class NotReadyError(RuntimeError):
+    """The model and index are still loading (or failed to load)."""
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.feedback = FeedbackStore(settings.feedback_db)
+        # One ingest at a time: two runs over the same document would race on its versions.
+        self.ingest_lock = threading.Lock()
+        self._assistant: Assistant | None = None
+        self._indexer: Indexer | None = None
+        self._error: str | None = None
+        self._ready = threading.Event()
+        self.load_seconds: float | None = None
+
+    def start_loading(self) -> threading.Thread:
+        thread = threading.Thread(target=self.load, name="load-model-and-index", daemon=True)
+        thread.start()
+        return thread
+
+    def load(self) -> None:
+        started = time.perf_counter()
+        try:
+            assistant = Assistant(self.settings)
+            assistant.warm_up()
+            self._indexer = Indexer(assistant.store, assistant.catalog)
+            self._assistant = assistant
+        except Exception as error:  # reported by /healthz; the server stays up to say so
+            self._error = f"{type(error).__name__}: {error}"
+            log.exception("loading the model and index failed")
+            return
+        self.load_seconds = time.perf_counter() - started
+        self._ready.set()
+        log.info("model and index loaded in %.1f s", self.load_seconds)
+
+    @property
+    def status(self) -> str:
+        if self._ready.is_set():
+            return "ready"
+        return "failed" if self._error else "loading"
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._ready.wait(timeout)
+
+    @property
+    def assistant(self) -> Assistant:
+        if self._assistant is None:
+            raise NotReadyError(self._error or "The model and index are still loading.")
+        return self._assistant
+
+    @property
+    def indexer(self) -> Indexer:
+        if self._indexer is None:
+            raise NotReadyError(self._error or "The model and index are still loading.")
+        return self._indexer

@@ -1,0 +1,80 @@
+"""A real `policy-assistant serve` process on a free loopback port, for the HTTP tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+CLI = Path(sys.executable).parent / "policy-assistant"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen
+    log: Path
+    api_key: str | None = None
+    admin_key: str | None = None
+
+    def headers(self, key: str | None = None) -> dict[str, str]:
+        key = key or self.api_key
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(
+    data_dir: Path, env: dict[str, str], api_key: str | None = None, admin_key: str | None = None
+) -> LiveServer:
+    port = free_port()
+    log = data_dir.parent / f"server-{port}.log"
+    settings_env = {
+        "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+        **env,
+    }
+    if api_key:
+        settings_env["POLICY_ASSISTANT_API_KEYS"] = f"another-key,{api_key}"
+    if admin_key:
+        settings_env["POLICY_ASSISTANT_ADMIN_KEY"] = admin_key
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(CLI), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env={**os.environ, **settings_env},
+            cwd=data_dir.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", data_dir, process, log, api_key, admin_key)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"server not ready in 120 s:\n{log.read_text()}")
