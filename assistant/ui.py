@@ -27,7 +27,6 @@ TEXTS: dict[str, dict[str, Any]] = {
         "header": "## Policyassistenten\nStäll en fråga om organisationens policyer och "
         "protokoll. Svaret citerar de stycken det bygger på; klicka på en källa för att läsa "
         "stycket.",
-        "language": "Språk",
         "organisation": "Organisation",
         "document": "Dokument",
         "all_organisations": "Alla organisationer",
@@ -58,7 +57,6 @@ TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "header": "## Policy Assistant\nAsk a question about the organisation's policies and "
         "protocols. The answer cites the paragraphs it relies on; click a source to read it.",
-        "language": "Language",
         "organisation": "Organisation",
         "document": "Document",
         "all_organisations": "All organisations",
@@ -113,7 +111,7 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
             language_choice = gr.Radio(
                 list(LANGUAGES),
                 value="Svenska",
-                label=sv["language"],
+                label="Språk / Language",
                 scale=1,
                 elem_id="pa-language",
             )
@@ -187,12 +185,15 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
 
         inputs = [question, chatbot, organisation, document, language]
         outputs = [chatbot, question, notice]
-        ask.click(answer, inputs, outputs)
-        question.submit(answer, inputs, outputs)
+        ask.click(answer, inputs, outputs, api_name="ask")
+        question.submit(answer, inputs, outputs, api_visibility="private")
+
         def pick_example(data: gr.SelectData) -> str:
             return data.value["text"]
 
-        chatbot.example_select(pick_example, None, [question]).then(answer, inputs, outputs)
+        chatbot.example_select(pick_example, None, [question], api_visibility="private").then(
+            answer, inputs, outputs, api_visibility="private"
+        )
 
         def record_thumb(
             history: list[dict], ids: dict, lang: str, data: gr.LikeData
@@ -205,7 +206,12 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
                 ids = {**ids, index: _save_feedback(runtime, history, index, rating)}
             return ids, gr.update(value=TEXTS[lang]["thanks"], visible=True)
 
-        chatbot.like(record_thumb, [chatbot, feedback_ids, language], [feedback_ids, notice])
+        chatbot.like(
+            record_thumb,
+            [chatbot, feedback_ids, language],
+            [feedback_ids, notice],
+            api_visibility="private",
+        )
 
         def record_comment(
             text: str, history: list[dict], ids: dict, lang: str
@@ -224,16 +230,18 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
             record_comment,
             [comment, chatbot, feedback_ids, language],
             [feedback_ids, comment, notice],
+            api_visibility="private",
         )
         clear.click(
             lambda: ([], {}, gr.update(visible=False), ""),
             None,
             [chatbot, feedback_ids, notice, question],
+            api_visibility="private",
         )
 
         def relabel(choice: str) -> tuple:
             lang = LANGUAGES.get(choice, "sv")
-            return (lang, *_labels(lang, runtime))
+            return (lang, gr.update(visible=False), *_labels(lang, runtime))
 
         labelled = [
             header,
@@ -246,7 +254,9 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
             send_comment,
             clear,
         ]
-        language_choice.change(relabel, [language_choice], [language, *labelled])
+        language_choice.change(
+            relabel, [language_choice], [language, notice, *labelled], api_visibility="private"
+        )
 
         def on_load(request: gr.Request) -> tuple:
             lang = "en" if request.query_params.get("lang") == "en" else "sv"
@@ -254,7 +264,7 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
             runtime.wait(timeout=60)  # the page opened while the model was still loading
             return (lang, choice, *_labels(lang, runtime))
 
-        blocks.load(on_load, None, [language, language_choice, *labelled])
+        blocks.load(on_load, None, [language, language_choice, *labelled], api_visibility="private")
     return ChatPage(blocks, theme, CSS)
 
 
@@ -304,7 +314,12 @@ def _citation_messages(answer: Answer, t: dict[str, Any]) -> list[dict]:
 
 
 def _origin(citation: Citation) -> str:
-    return " › ".join(filter(None, [citation.title, citation.section]))
+    """ "Landstinget Dalarna · Internationell policy › Mål": the heading trail already begins
+    with the title in most documents, so it is not repeated."""
+    trail = citation.section.split(" › ")
+    if trail and trail[0] == citation.title:
+        trail = trail[1:]
+    return " · ".join(filter(None, [citation.organisation, " › ".join([citation.title, *trail])]))
 
 
 def _citation_body(citation: Citation, t: dict[str, Any]) -> str:
