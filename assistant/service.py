@@ -128,6 +128,9 @@ class Assistant:
                 f"{self.settings.max_question_chars}."
             )
         organisations = self.organisations()
+        if filters is not None and filters.organisation:
+            # The organisation chosen in a filter outranks the one the conversation was about.
+            organisations = [o for o in organisations if o.name == filters.organisation]
         query = standalone_question(questions, organisations)
         named = mentioned(query, organisations)
         if named:

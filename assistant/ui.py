@@ -121,6 +121,7 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
                 label=sv["organisation"],
                 scale=2,
                 elem_id="pa-organisation",
+                allow_custom_value=True,  # the choices arrive with the page, per session
             )
             document = gr.Dropdown(
                 [(sv["all_documents"], ALL)],
@@ -128,6 +129,7 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
                 label=sv["document"],
                 scale=2,
                 elem_id="pa-document",
+                allow_custom_value=True,
             )
         chatbot = gr.Chatbot(
             label=sv["chat"],

@@ -91,6 +91,17 @@ def test_filters_and_declines(server: LiveServer) -> None:
     assert only["citations"]
     assert {c["organisation"] for c in only["citations"]} == {"Landstinget i Jönköpings län"}
 
+    # A filter chosen after a conversation about Dalarna outranks the conversation.
+    switched = chat(
+        server,
+        QUESTION,
+        "Landstingsfullmäktige antar policyn. [1]",
+        "Vilka är de strategiska målen?",
+        filters={"organisation": "Landstinget i Jönköpings län"},
+    ).json()
+    assert switched["answered"]
+    assert {c["organisation"] for c in switched["citations"]} == {"Landstinget i Jönköpings län"}
+
     declined = chat(server, "Hur många semesterdagar har en sjuksköterska i Dalarna?").json()
     assert declined["answered"] is False
     assert "framgår inte" in declined["answer"]

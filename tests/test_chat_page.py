@@ -44,6 +44,12 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
     assert declined[2]["metadata"]["title"].startswith("Se även [1]")
     assert "Dokumenten säger inget" in str(notice)
 
+    filtered, _, _ = page.predict(
+        "Vilka är de strategiska målen?", [], "Landstinget i Jönköpings län", "", api_name="/ask"
+    )
+    titles = [m["metadata"]["title"] for m in filtered if m.get("metadata")]
+    assert titles and all("Landstinget i Jönköpings län" in t for t in titles)
+
 
 def test_browser_asks_opens_a_citation_and_gives_feedback(
     server: LiveServer, tmp_path: Path
@@ -97,6 +103,17 @@ def test_browser_asks_opens_a_citation_and_gives_feedback(
         page.locator("#pa-question textarea").fill("Vad kostar en parkeringsplats vid sjukhuset?")
         page.locator("#pa-ask").click()
         expect(page.locator("#pa-notice")).to_contain_text("Dokumenten säger inget", timeout=20_000)
+
+        page.locator("#pa-clear").click()
+        expect(chat).not_to_contain_text("parkeringsplats")
+        page.get_by_text("Vilka nätverk är Landstinget Dalarna medlem i?").click()  # an example
+        expect(chat).to_contain_text("Källa [1]", timeout=20_000)
+
+        page.locator("#pa-organisation input").click()
+        page.get_by_role("option", name="Landstinget i Jönköpings län").click()
+        page.locator("#pa-question textarea").fill("Vilka är de strategiska målen?")
+        page.locator("#pa-ask").click()
+        expect(chat).to_contain_text("Källa [1] · Landstinget i Jönköpings län", timeout=20_000)
 
         page.get_by_text("English", exact=True).click()
         expect(page.locator("#pa-ask")).to_have_text("Ask")
