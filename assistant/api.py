@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
@@ -20,8 +19,8 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from assistant.api_keys import admin_key, reader_key
 from assistant.api_models import (
     ChatRequest,
     ChatResponse,
@@ -58,9 +57,6 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     403: {"model": ErrorOut, "description": "Not the admin key, or no admin key is configured."},
 }
-
-bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <key>`.")
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -100,30 +96,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     )
     _add_error_handlers(app)
 
-    def reader(credentials: Credentials) -> None:
-        if not settings.api_keys:
-            return
-        key = credentials.credentials if credentials else None
-        if key is None:
-            raise HTTPException(401, "An API key is required.", {"WWW-Authenticate": "Bearer"})
-        if not (_is_reader_key(settings, key) or _is_admin_key(settings, key)):
-            raise HTTPException(401, "This API key is not valid.", {"WWW-Authenticate": "Bearer"})
-
-    def admin(credentials: Credentials) -> None:
-        if settings.admin_key is None:
-            raise HTTPException(
-                403, "Admin routes are disabled: the server has no POLICY_ASSISTANT_ADMIN_KEY."
-            )
-        key = credentials.credentials if credentials else None
-        if key is None:
-            raise HTTPException(401, "The admin key is required.", {"WWW-Authenticate": "Bearer"})
-        if not _is_admin_key(settings, key):
-            if _is_reader_key(settings, key):
-                raise HTTPException(403, "This API key may read, not administer.")
-            raise HTTPException(401, "This key is not valid.", {"WWW-Authenticate": "Bearer"})
-
-    read = [Depends(reader)]
-    write = [Depends(admin)]
+    read = [Depends(reader_key(settings))]
+    write = [Depends(admin_key(settings))]
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -338,17 +312,6 @@ def _chat_events(items: Iterable[str | Answer]) -> Iterator[str]:
 
 def _event(name: str, data: object) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def _is_reader_key(settings: Settings, key: str) -> bool:
-    return any(secrets.compare_digest(key.encode(), k.encode()) for k in settings.api_keys)
-
-
-def _is_admin_key(settings: Settings, key: str) -> bool:
-    admin = settings.admin_key
-    return admin is not None and secrets.compare_digest(
-        key.encode(), admin.get_secret_value().encode()
-    )
 
 
 def _allowed_path(settings: Settings, raw: str) -> Path:

@@ -19,73 +19,10 @@ from assistant.feedback import Feedback
 from assistant.retrieval import Filters
 from assistant.runtime import NotReadyError, Runtime
 from assistant.service import Answer, Citation, InvalidQuestionError
+from assistant.ui_texts import LANGUAGES, TEXTS
 
 ALL = ""  # the filter choice meaning "every organisation/document"
 
-TEXTS: dict[str, dict[str, Any]] = {
-    "sv": {
-        "header": "## Policyassistenten\nStäll en fråga om organisationens policyer och "
-        "protokoll. Svaret citerar de stycken det bygger på; klicka på en källa för att läsa "
-        "stycket.",
-        "organisation": "Organisation",
-        "document": "Dokument",
-        "all_organisations": "Alla organisationer",
-        "all_documents": "Alla dokument",
-        "chat": "Samtal",
-        "placeholder": "Svaren bygger bara på de inlästa dokumenten.",
-        "question": "Skriv din fråga här …",
-        "ask": "Fråga",
-        "clear": "Nytt samtal",
-        "comment": "Kommentar till senaste svaret (valfri)",
-        "send_comment": "Skicka kommentar",
-        "source": "Källa",
-        "see_also": "Se även",
-        "declined": "**Dokumenten säger inget om detta.** Närliggande stycken visas under "
-        "”Se även”.",
-        "loading": "Assistenten startar, försök igen om en stund.",
-        "thanks": "Tack för din återkoppling!",
-        "nothing_to_comment": "Ställ en fråga först, så kan du kommentera svaret.",
-        "examples": [
-            "Vem antar den internationella policyn?",
-            "Vilka är de strategiska målen för det internationella arbetet i Jönköping?",
-            "Vilka nätverk är Landstinget Dalarna medlem i?",
-        ],
-        "document_label": "Dokument",
-        "section_label": "Avsnitt",
-        "version_label": "Version",
-    },
-    "en": {
-        "header": "## Policy Assistant\nAsk a question about the organisation's policies and "
-        "protocols. The answer cites the paragraphs it relies on; click a source to read it.",
-        "organisation": "Organisation",
-        "document": "Document",
-        "all_organisations": "All organisations",
-        "all_documents": "All documents",
-        "chat": "Conversation",
-        "placeholder": "Answers rely only on the ingested documents.",
-        "question": "Type your question here …",
-        "ask": "Ask",
-        "clear": "New conversation",
-        "comment": "Comment on the latest answer (optional)",
-        "send_comment": "Send comment",
-        "source": "Source",
-        "see_also": "See also",
-        "declined": "**The documents do not say.** The nearest paragraphs are shown under "
-        "“See also”.",
-        "loading": "The assistant is starting; try again in a moment.",
-        "thanks": "Thank you for your feedback!",
-        "nothing_to_comment": "Ask a question first; then you can comment on the answer.",
-        "examples": [
-            "Who adopts the international policy in Dalarna?",
-            "What are the strategic goals of the international work in Jönköping?",
-            "Which networks is Landstinget Dalarna a member of?",
-        ],
-        "document_label": "Document",
-        "section_label": "Section",
-        "version_label": "Version",
-    },
-}
-LANGUAGES = {"Svenska": "sv", "English": "en"}
 
 CSS = """
 .pa-notice { border-left: 4px solid #b45309; padding: 0.4em 0.8em; background: #fffbeb; }
