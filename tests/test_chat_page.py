@@ -90,10 +90,12 @@ def test_browser_asks_opens_a_citation_and_gives_feedback(
         source = chat.get_by_text("Källa [1]")
         expect(source).to_be_visible()
         expect(chat).not_to_contain_text("Avsnitt:")  # the paragraph opens on a click
+        page.wait_for_timeout(500)  # the stream's last update re-renders the chat
         source.click()
-        expect(chat).to_contain_text("Avsnitt:")
+        page.wait_for_timeout(800)  # the panel's opening animation
+        expect(chat.get_by_text("Avsnitt:")).to_be_visible()
         expect(chat).to_contain_text("Version: v1")
-        page.screenshot(path=tmp_path / "citation.png", full_page=True)
+        page.screenshot(path=tmp_path / "citation.png")
 
         page.locator("#pa-chat button[aria-label='Dislike']").first.click()
         page.locator("#pa-comment textarea").fill("Svaret saknar datum för beslutet.")
