@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from assistant import sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -107,23 +107,10 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+        sqlite.create(path, SCHEMA)
 
     def live(self, doc_id: str) -> VersionRecord | None:
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             row = db.execute(
                 f"SELECT {RECORD_COLUMNS} FROM documents d JOIN versions v "
                 "ON v.doc_id = d.doc_id AND v.version = d.live_version WHERE d.doc_id = ?",
@@ -133,7 +120,7 @@ class Catalog:
 
     def live_hashes(self) -> dict[str, str]:
         """doc_id → content hash of its live version: what a reader may show."""
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             rows = db.execute(
                 "SELECT v.doc_id, v.content_hash FROM documents d JOIN versions v "
                 "ON v.doc_id = d.doc_id AND v.version = d.live_version"
@@ -142,13 +129,13 @@ class Catalog:
 
     def generation(self) -> int:
         """Grows with every publish or delete, so readers know when to refresh derived indexes."""
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             row = db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
         return row["value"] if row else 0
 
     def text(self, doc_id: str, version: int | None = None) -> str | None:
         """A version's full text (the live one by default): what citations quote from."""
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             if version is None:
                 row = db.execute(
                     "SELECT v.text FROM documents d JOIN versions v "
@@ -163,7 +150,7 @@ class Catalog:
 
     def publish(self, record: VersionRecord, text: str) -> VersionRecord:
         """Add `record` as the document's newest version and make it live, atomically."""
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             previous = db.execute(
                 "SELECT MAX(version) AS v FROM versions WHERE doc_id = ?", (record.doc_id,)
             ).fetchone()["v"]
@@ -202,7 +189,7 @@ class Catalog:
     def delete(self, doc_id: str) -> None:
         """Take a document out of service; its versions stay as history."""
         stamp = now()
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             db.execute(
                 "UPDATE versions SET superseded_at = ? WHERE doc_id = ? AND superseded_at IS NULL",
                 (stamp, doc_id),
@@ -214,7 +201,7 @@ class Catalog:
             _bump_generation(db)
 
     def documents(self, include_deleted: bool = False) -> list[DocumentRecord]:
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             docs = db.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
             rows = db.execute(
                 f"SELECT {RECORD_COLUMNS} FROM versions v ORDER BY v.doc_id, v.version"

@@ -7,12 +7,11 @@ maintainer can see what was judged even after the documents changed.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from assistant import sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -43,24 +42,11 @@ class Feedback:
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+        sqlite.create(path, SCHEMA)
 
     def add(self, feedback: Feedback) -> Feedback:
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             cursor = db.execute(
                 "INSERT INTO feedback (created_at, rating, comment, question, answer, citations,"
                 " source) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -80,7 +66,7 @@ class FeedbackStore:
         self, feedback_id: int, rating: str | None = None, comment: str | None = None
     ) -> None:
         """Change a record's rating or comment (a thumb first, the comment typed after it)."""
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             if rating is not None:
                 db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, feedback_id))
             if comment is not None:
@@ -93,7 +79,7 @@ class FeedbackStore:
         if rating is not None:
             query += " WHERE rating = ?"
             params = (rating,)
-        with self._connect() as db:
+        with sqlite.connect(self.path) as db:
             rows = db.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
         return [
             Feedback(
