@@ -212,14 +212,9 @@ def _labels(lang: str, runtime: Runtime) -> tuple:
     organisations: list[tuple[str, str]] = [(t["all_organisations"], ALL)]
     documents: list[tuple[str, str]] = [(t["all_documents"], ALL)]
     try:
-        for record in runtime.assistant.documents():
-            if record.live is None:
-                continue
-            documents.append((record.live.title, record.doc_id))
-            if record.live.organisation and all(
-                record.live.organisation != v for _, v in organisations
-            ):
-                organisations.append((record.live.organisation, record.live.organisation))
+        assistant = runtime.assistant
+        organisations += [(o.name, o.name) for o in assistant.organisations()]
+        documents += [(d.live.title, d.doc_id) for d in assistant.documents() if d.live]
     except NotReadyError:
         pass
     return (
