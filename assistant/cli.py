@@ -147,11 +147,7 @@ def ask_question(settings: Settings, question: str, filters: Filters, as_json: b
     if answer.citations:
         console.print("\n[bold]" + ("Källor" if answer.answered else "Se även") + "[/bold]")
     for number, citation in enumerate(answer.citations, start=1):
-        origin = ", ".join(filter(None, [citation.title, citation.organisation]))
-        console.print(
-            f"[{number}] {origin} › {citation.section} ({citation.version})\n    {citation.text}",
-            highlight=False,
-        )
+        console.print(f"[{number}] {citation.reference}\n    {citation.text}", highlight=False)
     return 0
 
 

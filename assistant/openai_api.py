@@ -181,10 +181,7 @@ def sources_list(answer: Answer, english: bool) -> str:
         heading = "Sources" if english else "Källor"
     else:
         heading = "See also" if english else "Se även"
-    lines = [
-        f"[{n}] {', '.join(filter(None, [c.title, c.organisation]))} › {c.section} ({c.version})"
-        for n, c in enumerate(answer.citations, start=1)
-    ]
+    lines = [f"[{n}] {c.reference}" for n, c in enumerate(answer.citations, start=1)]
     return f"\n\n{heading}:\n" + "\n".join(lines)
 
 

@@ -46,6 +46,16 @@ class Citation:
     text: str
     score: float
 
+    @property
+    def source(self) -> str:
+        """ "Internationell policy, Landstinget Dalarna": how the edges name the document."""
+        return ", ".join(filter(None, [self.title, self.organisation]))
+
+    @property
+    def reference(self) -> str:
+        """The one-line reference the edges list under an answer."""
+        return f"{self.source} › {self.section} ({self.version})"
+
 
 @dataclass
 class Answer:

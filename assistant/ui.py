@@ -258,10 +258,9 @@ def _origin(citation: Citation) -> str:
 
 def _citation_body(citation: Citation, t: dict[str, Any]) -> str:
     quote = "\n".join(f"> {line}" if line.strip() else ">" for line in citation.text.splitlines())
-    document = ", ".join(filter(None, [citation.title, citation.organisation]))
     return (
         f"{quote}\n\n"
-        f"**{t['document_label']}:** {document}  \n"
+        f"**{t['document_label']}:** {citation.source}  \n"
         f"**{t['section_label']}:** {citation.section}  \n"
         f"**{t['version_label']}:** {citation.version}"
     )
