@@ -356,8 +356,10 @@ def test_concurrent_questions_during_an_ingest(server: LiveServer) -> None:
     for n in range(3):  # documents come and go while questions are answered
         body = POLICY.replace("tre dagar", f"{n + 1} dagar")
         files = {"files": ("distans.md", body.encode())}
-        assert httpx.post(f"{server.url}/v1/ingest", files=files, headers=admin, timeout=60)
-    httpx.delete(f"{server.url}/v1/documents/testregion-distansarbete", headers=admin)
+        ingested = httpx.post(f"{server.url}/v1/ingest", files=files, headers=admin, timeout=60)
+        assert ingested.status_code == 200, ingested.text
+    deleted = httpx.delete(f"{server.url}/v1/documents/testregion-distansarbete", headers=admin)
+    assert deleted.status_code == 200
     for thread in threads:
         thread.join()
     assert not errors
