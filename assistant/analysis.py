@@ -8,9 +8,10 @@ against the corpus vocabulary) as extra terms.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_SWEDISH
@@ -72,6 +73,19 @@ DERIVATIONS = (
     "ningen",
     "ningar",
     "ning",
+)
+# Definite forms in -n follow a vowel (policyn, frågan); -en is the stemmer's own.
+VOWELS_BEFORE_N = frozenset("aiouyåäö")
+# Formal Swedish's long verb forms and their modern forms: "att antaga" is "att anta".
+LONG_VERB_FORMS = (
+    ("tager", "tar"),
+    ("taga", "ta"),
+    ("drager", "drar"),
+    ("draga", "dra"),
+    ("giver", "ger"),
+    ("giva", "ge"),
+    ("bliver", "blir"),
+    ("bliva", "bli"),
 )
 # Swedish inflectional endings: "mål" + "en" is still "mål".
 INFLECTIONS = frozenset(
@@ -143,7 +157,7 @@ def is_english(text: str) -> bool:
     return english > swedish
 
 
-def base_form(word: str, vocabulary: set[str]) -> str | None:
+def base_form(word: str, vocabulary: Mapping[str, int]) -> str | None:
     """The corpus's form of a word it does not use itself: policyn → policy, målen → mål."""
     if word in vocabulary:
         return None
@@ -155,18 +169,52 @@ def base_form(word: str, vocabulary: set[str]) -> str | None:
     return None
 
 
-def compound_parts(word: str, vocabulary: set[str]) -> list[str]:
+def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
+    """The indefinite form of a definite noun, which the Snowball stemmer leaves apart:
+    protokollet → protokoll, arbetet → arbete, landstingets → landsting, policyn → policy."""
+    core = word[:-1] if word.endswith("s") else word  # the genitive s
+    if len(core) < 5:
+        return None
+    if core.endswith("et"):
+        candidates = [core[:-2], core[:-1]]
+    elif core.endswith("n") and core[-2] in VOWELS_BEFORE_N:
+        candidates = [core[:-1]]
+    else:
+        return None
+    return next((c for c in candidates if len(c) >= 3 and c in vocabulary), None)
+
+
+def plain_verb(word: str) -> str:
+    """The modern form of a long verb form that formal Swedish keeps: antaga → anta,
+    antager → antar, utgiva → utge."""
+    for long, short in LONG_VERB_FORMS:
+        if word.endswith(long) and len(word) > len(long):
+            return word[: -len(long)] + short
+    return word
+
+
+def compound_parts(word: str, frequency: Mapping[str, int]) -> list[str]:
     """Split a compound into two words the corpus knows, e.g. landstings|fullmäktige, or a
-    derived word into its base, e.g. medlem|skapet."""
+    derived word into its base, e.g. medlem|skapet.
+
+    A split must be likelier than the word itself: the geometric mean of the parts' corpus
+    frequencies must exceed the whole word's (Koehn & Knight's criterion), so a common word
+    such as "internationella" is not cut into the rare "internation" and "ella".
+    """
     for suffix in DERIVATIONS:
         base = word.removesuffix(suffix)
-        if base != word and len(base) >= MIN_PART and base in vocabulary:
+        if base != word and len(base) >= MIN_PART and base in frequency:
             return [base]
-    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+    best: list[str] = []
+    best_score = float(frequency.get(word, 0))
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         head, tail = word[:cut], word[cut:]
-        if tail in vocabulary:
-            if head in vocabulary:
-                return [head, tail]
-            if head.endswith("s") and head[:-1] in vocabulary:  # the linking s
-                return [head[:-1], tail]
-    return []
+        tail_count = frequency.get(tail, 0)
+        if not tail_count:
+            continue
+        heads = [head, head[:-1]] if head.endswith("s") else [head]  # the linking s
+        for candidate in heads:
+            score = math.sqrt(frequency.get(candidate, 0) * tail_count)
+            if len(candidate) >= MIN_PART and score > best_score:
+                best, best_score = [candidate, tail], score
+    return best

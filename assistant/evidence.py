@@ -52,22 +52,41 @@ HAS_PERSON_OR_BODY = re.compile(
     r"(?i:\w*(fullmäktige|styrelse|beredning|delegation|nämnd|direktör|kansli)\w*)"
 )
 HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
+KIND_PATTERNS = {
+    "date": HAS_DATE,
+    "time": HAS_TIME,
+    "place": HAS_PLACE,
+    "who": HAS_PERSON_OR_BODY,
+}
 PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅÄÖ]{2,})\b")
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of fact the question's words ask for: date, time, place, amount or who."""
+    if DATE_CUE.match(question):
+        return "date"
+    if TIME_CUE.search(question):
+        return "time"
+    if PLACE_CUE.match(question):
+        return "place"
+    if AMOUNT_CUE.search(question):
+        return "amount"
+    if WHO_CUE.match(question):
+        return "who"
+    return None
+
+
+def holds_kind(kind: str | None, text: str) -> bool:
+    """Whether `text` holds a fact of that kind (a date, a time, a place, ...)."""
+    if kind == "amount":
+        return bool(HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", text)))
+    pattern = KIND_PATTERNS.get(kind or "")
+    return bool(pattern and pattern.search(text))
 
 
 def cue_evidence(question: str, text: str) -> float:
     """1.0 when `text` holds the kind of fact the question word asks for, else 0.0."""
-    if DATE_CUE.match(question):
-        return float(bool(HAS_DATE.search(text)))
-    if TIME_CUE.search(question):
-        return float(bool(HAS_TIME.search(text)))
-    if PLACE_CUE.match(question):
-        return float(bool(HAS_PLACE.search(text)))
-    if AMOUNT_CUE.search(question):
-        return float(bool(HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", text))))
-    if WHO_CUE.match(question):
-        return float(bool(HAS_PERSON_OR_BODY.search(text)))
-    return 0.0
+    return float(holds_kind(asked_kind(question), text))
 
 
 def match(word: str, candidates: set[str]) -> float:

@@ -24,8 +24,16 @@ import bm25s
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from assistant.analysis import Analyzer, base_form, compound_parts, is_english
+from assistant.analysis import (
+    Analyzer,
+    base_form,
+    compound_parts,
+    definite_base,
+    is_english,
+    plain_verb,
+)
 from assistant.catalog import Catalog
+from assistant.evidence import asked_kind, holds_kind
 from assistant.glossary import to_swedish
 from assistant.store import Store
 
@@ -40,6 +48,11 @@ CARD_FIELDS = (
     "proposed_by",
     "protocol_body",
 )
+
+
+# Kinds of fact whose presence ranks a passage: a question asking "När" wants the passage with
+# the date. Amounts and people are left to the answerer: statutes are full of numbers and bodies.
+RANKED_KINDS = frozenset({"date", "time", "place"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,10 @@ class RetrievalOptions:
     card_weight: float = 1.0
     compounds: bool = True  # add the parts of compounds the corpus knows as terms
     use_cards: bool = True
+    # Among the candidates, BM25 again with term weights from the candidates themselves.
+    local_weight: float = 1.0
+    # A bonus for candidates holding the kind of fact the question word asks for.
+    answer_kind_weight: float = 0.5
     fusion: str = "scores"  # "rrf" (reciprocal rank) or "scores" (weighted, scaled scores)
 
 
@@ -92,7 +109,7 @@ class _Snapshot:
     ids: list[str]
     metadatas: list[dict]
     vectors: np.ndarray  # one row per chunk, unit length
-    vocabulary: set[str]  # words, for compound splitting
+    vocabulary: Counter[str]  # words and their frequencies, for compound splitting
     chunks: bm25s.BM25 | None = None
     cards: bm25s.BM25 | None = None
     doc_of_row: list[int] = field(default_factory=list)  # row → its document's card
@@ -143,8 +160,40 @@ class Retriever:
             )
         else:
             scores = _score_fusion(dense_top, lexical_top, similarity, lexical, card, options)
+            if options.local_weight and scores:
+                self._add_local_lexical(snapshot, terms, scores)
+        kind = asked_kind(query)
+        if options.answer_kind_weight and kind in RANKED_KINDS:
+            for row in scores:
+                if holds_kind(kind, snapshot.metadatas[row]["text"]):
+                    scores[row] += options.answer_kind_weight
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
         return [_passage(snapshot, row, scores[row], float(similarity[row])) for row in best]
+
+    def _add_local_lexical(
+        self, snapshot: _Snapshot, terms: list[str], scores: dict[int, float]
+    ) -> None:
+        """Adds BM25 with each term weighted by its rarity among the candidates, not the index.
+
+        Once the named document's passages are the candidates, the organisation and title
+        words that every one of them carries (high IDF across the whole index, since statutes
+        never use them) no longer tell them apart; the words that do ("antar", "gäller") are
+        those few candidates share. Re-weighting the same BM25 term scores by the candidates'
+        own document frequency is the passage-level step of document-then-passage retrieval.
+        """
+        rows = np.fromiter(scores, dtype=np.int64)
+        n = len(snapshot.ids)
+        local = np.zeros(len(rows), dtype=np.float32)
+        for term in set(terms):
+            df_index = snapshot.stem_frequency.get(term, 0)
+            if not df_index or snapshot.chunks is None:
+                continue
+            term_scores = snapshot.chunks.get_scores([term])[rows]
+            df_candidates = int((term_scores > 0).sum())
+            local += term_scores * (_idf(len(rows), df_candidates) / _idf(n, df_index))
+        top = max(float(local.max()), 1e-6)
+        for row, value in zip(rows, local, strict=True):
+            scores[int(row)] += self.options.local_weight * float(value) / top
 
     def siblings(self, passages: list[Passage]) -> list[Passage]:
         """The other chunks of the sections of list passages: an answer may need the whole list."""
@@ -170,11 +219,16 @@ class Retriever:
         """Inverse document frequency of a word's stem over the live chunks."""
         snapshot = self.snapshot()
         n = len(snapshot.ids)
-        df = snapshot.stem_frequency.get(self.analyzer.stem([word])[0], 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return _idf(n, snapshot.stem_frequency.get(self._stem(snapshot, word), 0))
 
     def known_word(self, word: str) -> bool:
-        return self.analyzer.stem([word])[0] in self.snapshot().stem_frequency
+        snapshot = self.snapshot()
+        return self._stem(snapshot, word) in snapshot.stem_frequency
+
+    def _stem(self, snapshot: _Snapshot, word: str) -> str:
+        """A word's index term: the same normalisation the lexical index applies."""
+        word = plain_verb(word.lower())
+        return self.analyzer.stem([definite_base(word, snapshot.vocabulary) or word])[0]
 
     def snapshot(self) -> _Snapshot:
         generation = self.catalog.generation()
@@ -207,6 +261,8 @@ class Retriever:
         words = self.analyzer.words(text)
         if query and is_english(text):
             words += to_swedish(words)
+        words = [plain_verb(w) for w in words]
+        words = [definite_base(w, snapshot.vocabulary) or w for w in words]
         if query:
             # "policyn" asked, "policy" written: the stemmer keeps definite forms apart.
             words += [base for w in words if (base := base_form(w, snapshot.vocabulary))]
@@ -257,7 +313,7 @@ class Retriever:
         ids = [r[0] for r in rows]
         metadatas = [r[2] for r in rows]
         vectors = np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), -1)
-        vocabulary = {w for row in rows for w in self.analyzer.words(row[1])}
+        vocabulary = Counter(w for row in rows for w in self.analyzer.words(row[1]))
         snapshot = _Snapshot(generation, ids, metadatas, vectors, vocabulary)
         snapshot.organisation_of_row = np.array(
             [m.get("organisation") or "" for m in metadatas], dtype=object
@@ -330,6 +386,11 @@ def _score_fusion(
         + options.card_weight * card_scaled
     )
     return {int(row): float(score) for row, score in zip(rows, fused, strict=True)}
+
+
+def _idf(n: int, df: int) -> float:
+    """BM25's inverse document frequency (the form bm25s uses by default)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:

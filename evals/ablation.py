@@ -3,7 +3,8 @@
     python -m evals.ablation [--distractors N]
 
 Prints recall@1, recall@5 and MRR on the gold set for dense only, BM25 only, their fusion, and
-weighting and glossary), on the same evaluation index `policy-assistant eval` uses.
+each step added to it (compound parts, document cards, score fusion, the candidates' own term
+weights, the answer kind), on the same evaluation index `policy-assistant eval` uses.
 """
 
 from __future__ import annotations
@@ -21,18 +22,21 @@ from evals.gold import load_gold, supports
 from evals.run import RECALL_AT, build_assistant
 
 FULL = RetrievalOptions()
-RRF = replace(FULL, fusion="rrf")
+SCORES = replace(FULL, local_weight=0, answer_kind_weight=0)
+RRF = replace(SCORES, fusion="rrf")
 VARIANTS: dict[str, RetrievalOptions] = {
-    "dense only": replace(FULL, lexical_weight=0, use_cards=False),
-    "BM25 only": replace(FULL, dense_weight=0, use_cards=False, compounds=False),
+    "dense only": replace(SCORES, lexical_weight=0, use_cards=False),
+    "BM25 only": replace(SCORES, dense_weight=0, use_cards=False, compounds=False),
     "dense + BM25, rank fusion (RRF)": replace(RRF, use_cards=False, compounds=False),
     "  + compound parts": replace(RRF, use_cards=False),
     "  + document cards": RRF,
-    "score fusion instead of RRF (default)": FULL,
-    "  without compound parts": replace(FULL, compounds=False),
-    "  without document cards": replace(FULL, use_cards=False),
-    "  dense x1.5": replace(FULL, dense_weight=1.5),
-    "  lexical x1.5, cards x0.5": replace(FULL, lexical_weight=1.5, card_weight=0.5),
+    "score fusion instead of RRF": SCORES,
+    "  + candidates' own term weights": replace(FULL, answer_kind_weight=0),
+    "  + answer kind (default)": FULL,
+    "default without compound parts": replace(FULL, compounds=False),
+    "default without document cards": replace(FULL, use_cards=False),
+    "default, candidates' term weights x0.5": replace(FULL, local_weight=0.5),
+    "default, dense x1.5": replace(FULL, dense_weight=1.5),
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from pathlib import Path
 
-from assistant.analysis import compound_parts
+from assistant.analysis import compound_parts, definite_base, plain_verb
 from assistant.retrieval import Filters, Retriever
 from assistant.store import Store
 from ingest.indexing import Indexer
@@ -86,7 +87,25 @@ def test_readers_never_see_a_document_half_replaced(
 
 
 def test_compounds_split_against_the_corpus_vocabulary() -> None:
-    vocabulary = {"landstings", "landsting", "fullmäktige", "policy", "dokument"}
-    assert compound_parts("landstingsfullmäktige", vocabulary) == ["landstings", "fullmäktige"]
-    assert compound_parts("policydokument", vocabulary) == ["policy", "dokument"]
-    assert compound_parts("policy", vocabulary) == []
+    frequency = Counter(
+        {"landstings": 2, "landsting": 9, "fullmäktige": 49, "policy": 3, "dokument": 80}
+        | {"internationella": 400, "internation": 1, "ella": 1, "medlem": 21}
+    )
+    assert compound_parts("landstingsfullmäktige", frequency) == ["landsting", "fullmäktige"]
+    assert compound_parts("policydokument", frequency) == ["policy", "dokument"]
+    assert compound_parts("policy", frequency) == []
+    # A common word is not cut into rare look-alike parts.
+    assert compound_parts("internationella", frequency) == []
+    assert compound_parts("medlemskapet", frequency) == ["medlem"]
+
+
+def test_definite_and_long_verb_forms_meet_their_plain_forms() -> None:
+    vocabulary = Counter({"protokoll": 5, "arbete": 9, "landsting": 9, "policy": 3, "beslut": 4})
+    assert definite_base("protokollet", vocabulary) == "protokoll"
+    assert definite_base("arbetet", vocabulary) == "arbete"
+    assert definite_base("landstingets", vocabulary) == "landsting"
+    assert definite_base("policyn", vocabulary) == "policy"
+    assert definite_base("budget", vocabulary) is None
+    assert plain_verb("antaga") == "anta"
+    assert plain_verb("antager") == "antar"
+    assert plain_verb("beslutar") == "beslutar"
