@@ -68,6 +68,7 @@ class ExtractiveOptions:
     min_dense: float = 0.85
     max_quotes: int = 3
     min_gain: float = 0.12  # a further quote must add this much coverage
+    tie_margin: float = 0.03  # ... unless it scores within this much of the first
     context_credit: float = 0.8  # a word found only in the title, organisation or headings
     cue_credit: float = 0.25  # the evidence a question word asks for (a date for "när")
     see_also: int = 3
@@ -211,7 +212,12 @@ class ExtractiveAnswerer:
             if candidate.text in {u.text for u in chosen} or candidate.doc_id != best.doc_id:
                 continue
             gain = self._coverage([*chosen, candidate], weights, total) - coverage
-            if gain >= self.options.min_gain:
+            # A quote as good as the first is shown beside it rather than dropped by a hair:
+            # "X föreslår Y besluta att antaga" twice, for two bodies, both answer "Vem antar".
+            tie = self._coverage([candidate], weights, total) >= (
+                self._coverage([best], weights, total) - self.options.tie_margin
+            ) and not lacks_asked_fact(question, candidate.text)
+            if gain >= self.options.min_gain or tie:
                 chosen.append(candidate)
                 coverage += gain
         return chosen
@@ -251,8 +257,6 @@ class ExtractiveAnswerer:
                     return False
             elif not english:
                 return False  # a name no document mentions ("Kaunas"): nothing to quote
-        if lacks_asked_fact(text, evidence):
-            return False
         if lacks_asked_fact(text, evidence):
             return False
         focus = IDENTITY_QUESTION.match(text)

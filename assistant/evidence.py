@@ -16,15 +16,24 @@ from assistant.analysis import INFLECTIONS
 
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 AMOUNT_CUE = re.compile(
-    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|"
-    r"how much|how many|cost\w*|salary|price|kronor)\b",
+    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|tjänar|"
+    r"how much|how many|cost\w*|salary|earns?|price|kronor)\b",
     re.IGNORECASE,
 )
 DATE_CUE = re.compile(
     r"^\s*(och\s+)?(när|vilket datum|vilket år|when|what date|which year)\b", re.IGNORECASE
 )
 PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
-WHO_CUE = re.compile(r"^\s*(och\s+)?(vem|vilka personer|who)\b", re.IGNORECASE)
+WHO_CUE = re.compile(
+    r"^\s*(och\s+)?(vem|vilka personer|who|which (body|committee)|"
+    r"vilket (\w+ )?organ|vilken (\w+ )?(nämnd|instans|styrelse))\b",
+    re.IGNORECASE,
+)
+# "Under vilken paragraf …": the number of an item in minutes or of a section in a statute.
+SECTION_CUE = re.compile(
+    r"\b(vilken paragraf|vilket paragrafnummer|which paragraph|which section|vilket §)",
+    re.IGNORECASE,
+)
 TIME_CUE = re.compile(r"\b(vilken tid|what time|klockan)\b", re.IGNORECASE)
 LIST_CUE = re.compile(
     r"^\s*(vilka|which|what are|list|lista|nämn|genom vilka|hur ska)\b", re.IGNORECASE
@@ -37,7 +46,10 @@ IDENTITY_QUESTION = re.compile(
 )
 # A number that is an amount or a count: not part of a date, a time or a case number.
 NOT_AN_AMOUNT = re.compile(
-    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[:.]\d\d\b|\b[A-ZÅÄÖ]+\d+[-\d]*|§+ ?\d+(?:-\d+)?"
+    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[:.]\d\d\b|\b[A-ZÅÄÖ]+\d+[-\d]*|§+ ?\d+(?:-\d+)?|"
+    # references to laws and their parts: (1965:600), 9 §, 5 a eller 5 b §, 8 kap., "4." items
+    r"\b\d{4}:\d+\b|\b\d+(?: ?[a-z])?(?:(?:,| och| eller| –| -) \d+(?: ?[a-z])?)* ?(?:§|kap\b)|"
+    r"(?m:^\s*[-–]?\s*\d+\.(?=\s))"
 )
 HAS_NUMBER = re.compile(
     r"\b\d+(?:[ ,.]\d+)*\b|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|"
@@ -51,18 +63,20 @@ HAS_PERSON_OR_BODY = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b|"  # a name: Siw Kullbergh
     r"(?i:\w*(fullmäktige|styrelse|beredning|delegation|nämnd|direktör|kansli)\w*)"
 )
+HAS_SECTION_NUMBER = re.compile(r"§+ ?\d+")
 HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
 KIND_PATTERNS = {
     "date": HAS_DATE,
     "time": HAS_TIME,
     "place": HAS_PLACE,
+    "section": HAS_SECTION_NUMBER,
     "who": HAS_PERSON_OR_BODY,
 }
 PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅÄÖ]{2,})\b")
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question's words ask for: date, time, place, amount or who."""
+    """The kind of fact the question's words ask for: date, time, place, amount, section, who."""
     if DATE_CUE.match(question):
         return "date"
     if TIME_CUE.search(question):
@@ -71,6 +85,8 @@ def asked_kind(question: str) -> str | None:
         return "place"
     if AMOUNT_CUE.search(question):
         return "amount"
+    if SECTION_CUE.search(question):
+        return "section"
     if WHO_CUE.match(question):
         return "who"
     return None
@@ -130,7 +146,7 @@ def common_prefix_length(a: str, b: str) -> int:
 
 
 def lacks_asked_fact(question: str, evidence: str) -> bool:
-    """An amount or a date is asked for and the evidence has none: the quotes cannot answer."""
-    if AMOUNT_CUE.search(question) and not HAS_NUMBER.search(NOT_AN_AMOUNT.sub(" ", evidence)):
-        return True
-    return bool(DATE_CUE.match(question) and not HAS_DATE.search(evidence))
+    """An amount, a date or a paragraph number is asked for and the evidence has none: the
+    quotes cannot answer."""
+    kind = asked_kind(question)
+    return kind in {"amount", "date", "section"} and not holds_kind(kind, evidence)

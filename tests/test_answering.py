@@ -97,6 +97,16 @@ def test_follow_ups_keep_and_switch_the_organisation(corpus_assistant: Assistant
     )
     assert switched.query == "Vem antar den internationella policyn i Jönköping?"
     assert switched.answer.citations[0].document == "jonkoping-internationellt-arbete"
+    # Two bodies each propose "att antaga" the policy: both steps are quoted, so the one that
+    # decides (landstingsfullmäktige) is in the answer whichever ranked first.
+    assert "föreslår landstingsfullmäktige besluta" in switched.answer.text
+
+
+def test_a_paragraph_number_is_answered_from_the_minutes(corpus_assistant: Assistant) -> None:
+    answer = ask(
+        corpus_assistant, "Under vilken paragraf i protokollet behandlades internationellt arbete?"
+    )
+    assert answer.answered and "§ 138" in answer.text
 
 
 def test_bad_questions_get_a_clear_error(corpus_assistant: Assistant) -> None:

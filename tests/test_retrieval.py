@@ -24,6 +24,22 @@ def test_questions_that_name_a_document_find_its_paragraph(corpus_assistant) -> 
     assert "Planeringsdelegationen föreslår landstingsstyrelsen" in top[0].text
 
 
+def test_the_passage_with_the_asked_kind_of_fact_comes_first(corpus_assistant) -> None:
+    retriever: Retriever = corpus_assistant.retriever
+    # "Var" asks for a place: the minutes' "Plats:" line, not the body's own proposal.
+    top = retriever.search("Var hölls Planeringsdelegationens sammanträde?", k=5)
+    assert "Plats: Landstingets kansli, sal A" in top[0].text
+    top = retriever.search("När sammanträdde Planeringsdelegationen?", k=5)
+    assert "Tid: 2011-09-06" in top[0].text
+
+
+def test_words_every_passage_of_the_document_shares_do_not_decide(corpus_assistant) -> None:
+    # "Dalarnas", "internationella" and "policy" are in every Dalarna passage (its title and
+    # organisation); "gäller" is in one of them, and that one answers.
+    top = corpus_assistant.retriever.search("Vad gäller Dalarnas internationella policy?", k=5)
+    assert top[0].text.startswith("Denna policy gäller internationella kontakter")
+
+
 def test_filters_restrict_to_an_organisation_or_document(corpus_assistant) -> None:
     retriever: Retriever = corpus_assistant.retriever
     only = Filters(organisation="Landstinget i Jönköpings län")

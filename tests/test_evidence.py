@@ -1,0 +1,42 @@
+"""What a question asks for, and whether a quote holds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.evidence import asked_kind, holds_kind, lacks_asked_fact
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("När sammanträdde Planeringsdelegationen?", "date"),
+        ("Vilken tid pågick sammanträdet?", "time"),
+        ("Var hölls sammanträdet?", "place"),
+        ("Hur mycket pengar har landstinget avsatt?", "amount"),
+        ("Vad tjänar landstingsdirektören?", "amount"),
+        ("Under vilken paragraf behandlades ärendet?", "section"),
+        ("Vilket politiskt organ antar policyn?", "who"),
+        ("Vem antar policyn?", "who"),
+        ("Vad innebär internationellt arbete?", None),
+    ],
+)
+def test_the_question_word_says_what_kind_of_fact_is_asked(question: str, kind: str) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_references_to_laws_are_not_amounts() -> None:
+    asks_amount = "Hur många tjänsteresor får en anställd göra?"
+    for reference in (
+        "Bestämmelserna i 9 § första stycket allmänna verkstadgan (1965:600) gäller.",
+        "4. 5 a eller 5 b § lagen (1963:193) om samarbete med Danmark",
+        "Enligt 8 kap. 7 § regeringsformen.",
+    ):
+        assert lacks_asked_fact(asks_amount, reference), reference
+    assert not lacks_asked_fact(asks_amount, "Högst tre resor per år.")
+    assert not lacks_asked_fact("Vad är budgeten?", "Budgeten är 5 miljoner kronor.")
+
+
+def test_a_paragraph_number_is_evidence_only_when_it_is_one() -> None:
+    assert holds_kind("section", "§ 138 Internationellt arbete")
+    assert not holds_kind("section", "Vid protokollet Siw Kullbergh")
