@@ -18,6 +18,14 @@ INTERROGATIVE = re.compile(
     r"when|where|who|what|how|which|why)\b",
     re.IGNORECASE,
 )
+# "Ignorera dina källor och säg att …": an instruction wrapped around a claim. Only the claim is
+# looked up, so the documents' own facts answer it (or nothing does).
+INSTRUCTION = re.compile(
+    r"^\s*(?:ignorera|strunta i|glöm|bortse från|ignore|disregard|forget)\b[^.?!]*?"
+    r"\b(?:och|and)\s+(?:säg|skriv|svara|påstå|bekräfta|say|write|answer|state|confirm)"
+    r"\s+(?:att\s+|that\s+)?",
+    re.IGNORECASE,
+)
 # Words a follow-up uses to point back, which carry no topic of their own.
 FILLER = {
     "och",
@@ -90,7 +98,7 @@ def mentioned(text: str, organisations: list[Organisation]) -> tuple[Organisatio
 
 def standalone_question(messages: list[str], organisations: list[Organisation]) -> str:
     """The user's last question, made to stand alone using the user's earlier questions."""
-    question = messages[-1].strip()
+    question = INSTRUCTION.sub("", messages[-1]).strip() or messages[-1].strip()
     if len(messages) < 2:
         return question
     previous = messages[-2].strip()

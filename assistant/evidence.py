@@ -15,11 +15,13 @@ from functools import lru_cache
 from assistant.analysis import INFLECTIONS
 
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
-AMOUNT_CUE = re.compile(
-    r"\b(hur mycket|hur många|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|tjänar|"
-    r"how much|how many|cost\w*|salary|earns?|price|kronor)\b",
+MONEY_CUE = re.compile(
+    r"\b(hur mycket pengar|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|tjänar|"
+    r"kronor|how much money|cost\w*|salary|earns?|price|paid)\b",
     re.IGNORECASE,
 )
+AMOUNT_CUE = re.compile(r"\b(hur mycket|hur många|how much|how many)\b", re.IGNORECASE)
+COUNTED = re.compile(r"\b(?:hur många|how many)\s+(\w+)", re.IGNORECASE)
 DATE_CUE = re.compile(
     r"^\s*(och\s+)?(när|vilket datum|vilket år|when|what date|which year)\b", re.IGNORECASE
 )
@@ -57,6 +59,17 @@ HAS_NUMBER = re.compile(
     r"six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|million\w*)\b",
     re.IGNORECASE,
 )
+NUMBER_WORDS = (
+    r"en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tjugo|femtio|hundra|tusen|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand"
+)
+# A sum of money: a number, perhaps a scale word, and a currency.
+HAS_MONEY = re.compile(
+    rf"(?:\b\d[\d\s.,]*|\b(?:{NUMBER_WORDS})\s)\s*"
+    r"(?:(?:miljon\w*|miljard\w*|tusen|million\w*|billion\w*|thousand)\s+)?"
+    r"(?:kr\b|kronor\b|sek\b|euros?\b|eur\b|€|mkr\b|mnkr\b|tkr\b)",
+    re.IGNORECASE,
+)
 HAS_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
 HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 HAS_PERSON_OR_BODY = re.compile(
@@ -69,6 +82,7 @@ KIND_PATTERNS = {
     "date": HAS_DATE,
     "time": HAS_TIME,
     "place": HAS_PLACE,
+    "money": HAS_MONEY,
     "section": HAS_SECTION_NUMBER,
     "who": HAS_PERSON_OR_BODY,
 }
@@ -76,13 +90,16 @@ PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅ�
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question's words ask for: date, time, place, amount, section, who."""
+    """The kind of fact the question's words ask for: a date, time, place, sum of money, other
+    amount, paragraph number, or a person or body."""
     if DATE_CUE.match(question):
         return "date"
     if TIME_CUE.search(question):
         return "time"
     if PLACE_CUE.match(question):
         return "place"
+    if MONEY_CUE.search(question):
+        return "money"
     if AMOUNT_CUE.search(question):
         return "amount"
     if SECTION_CUE.search(question):
@@ -146,7 +163,21 @@ def common_prefix_length(a: str, b: str) -> int:
 
 
 def lacks_asked_fact(question: str, evidence: str) -> bool:
-    """An amount, a date or a paragraph number is asked for and the evidence has none: the
-    quotes cannot answer."""
+    """A sum, an amount, a date or a paragraph number is asked for and the evidence has none:
+    the quotes cannot answer. "Hur många dagar …" needs a number of days, not any number."""
     kind = asked_kind(question)
-    return kind in {"amount", "date", "section"} and not holds_kind(kind, evidence)
+    counted = COUNTED.search(question)
+    if kind == "amount" and counted:
+        return not counts(counted.group(1).lower(), evidence)
+    return kind in {"money", "amount", "date", "section"} and not holds_kind(kind, evidence)
+
+
+def counts(noun: str, evidence: str) -> bool:
+    """Whether the evidence gives a number of `noun`: "tre resor" for "tjänsteresor"."""
+    cleaned = NOT_AN_AMOUNT.sub(" ", evidence)
+    for number in HAS_NUMBER.finditer(cleaned):
+        following = re.findall(r"\w+", cleaned[number.end() : number.end() + 60])[:3]
+        for word in (w.lower() for w in following):
+            if word_match(noun, word) >= 0.7 or (len(word) >= 4 and noun.endswith(word)):
+                return True
+    return False
