@@ -5,7 +5,10 @@ embedded text (organisation, title, heading trail and paragraph), and BM25 over 
 "cards" (organisation, title, type, decision bodies), which lets a question that names an
 organisation, a body or a document lift that document's passages above look-alike statutes.
 By default the scores are scaled and summed ("scores"); reciprocal rank fusion ("rrf") is kept
-for the ablation that shows why (`python -m evals.ablation`).
+for the ablation that shows why (`python -m evals.ablation`). Two passage-level steps follow
+among the fused candidates: BM25 again with each term weighted by its rarity among the
+candidates (the named document's shared title words stop deciding), and a bonus for passages
+holding the kind of fact the question word asks for (a date for "När", a place for "Var").
 
 Everything is searched in a snapshot of the live chunks (vectors, BM25 indexes) read from
 Chroma: only chunks of live document versions are ever returned (see `assistant.catalog`), and
@@ -181,12 +184,14 @@ class Retriever:
         those few candidates share. Re-weighting the same BM25 term scores by the candidates'
         own document frequency is the passage-level step of document-then-passage retrieval.
         """
+        if snapshot.chunks is None:
+            return
         rows = np.fromiter(scores, dtype=np.int64)
         n = len(snapshot.ids)
         local = np.zeros(len(rows), dtype=np.float32)
         for term in set(terms):
             df_index = snapshot.stem_frequency.get(term, 0)
-            if not df_index or snapshot.chunks is None:
+            if not df_index:
                 continue
             term_scores = snapshot.chunks.get_scores([term])[rows]
             df_candidates = int((term_scores > 0).sum())
@@ -226,9 +231,8 @@ class Retriever:
         return self._stem(snapshot, word) in snapshot.stem_frequency
 
     def _stem(self, snapshot: _Snapshot, word: str) -> str:
-        """A word's index term: the same normalisation the lexical index applies."""
-        word = plain_verb(word.lower())
-        return self.analyzer.stem([definite_base(word, snapshot.vocabulary) or word])[0]
+        """A word's index term, as the lexical index makes it."""
+        return self.analyzer.stem([_plain_form(word.lower(), snapshot.vocabulary)])[0]
 
     def snapshot(self) -> _Snapshot:
         generation = self.catalog.generation()
@@ -261,8 +265,7 @@ class Retriever:
         words = self.analyzer.words(text)
         if query and is_english(text):
             words += to_swedish(words)
-        words = [plain_verb(w) for w in words]
-        words = [definite_base(w, snapshot.vocabulary) or w for w in words]
+        words = [_plain_form(w, snapshot.vocabulary) for w in words]
         if query:
             # "policyn" asked, "policy" written: the stemmer keeps definite forms apart.
             words += [base for w in words if (base := base_form(w, snapshot.vocabulary))]
@@ -386,6 +389,12 @@ def _score_fusion(
         + options.card_weight * card_scaled
     )
     return {int(row): float(score) for row, score in zip(rows, fused, strict=True)}
+
+
+def _plain_form(word: str, vocabulary: Counter[str]) -> str:
+    """The form the stemmer can conflate: antaga → anta, protokollet → protokoll."""
+    word = plain_verb(word)
+    return definite_base(word, vocabulary) or word
 
 
 def _idf(n: int, df: int) -> float:
