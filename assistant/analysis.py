@@ -157,18 +157,6 @@ def is_english(text: str) -> bool:
     return english > swedish
 
 
-def base_form(word: str, vocabulary: Mapping[str, int]) -> str | None:
-    """The corpus's form of a word it does not use itself: policyn → policy, målen → mål."""
-    if word in vocabulary:
-        return None
-    for ending in sorted(INFLECTIONS, key=len, reverse=True):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            base = word[: -len(ending)]
-            if base in vocabulary:
-                return base
-    return None
-
-
 def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
     """The indefinite form of a definite noun, which the Snowball stemmer leaves apart:
     protokollet → protokoll, arbetet → arbete, landstingets → landsting, policyn → policy."""

@@ -29,7 +29,6 @@ from threadpoolctl import threadpool_limits
 
 from assistant.analysis import (
     Analyzer,
-    base_form,
     compound_parts,
     definite_base,
     is_english,
@@ -266,9 +265,6 @@ class Retriever:
         if query and is_english(text):
             words += to_swedish(words)
         words = [_plain_form(w, snapshot.vocabulary) for w in words]
-        if query:
-            # "policyn" asked, "policy" written: the stemmer keeps definite forms apart.
-            words += [base for w in words if (base := base_form(w, snapshot.vocabulary))]
         terms = self.analyzer.stem(words)
         if self.options.compounds:
             for word in words:
