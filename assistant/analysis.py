@@ -1,9 +1,10 @@
 """Swedish text → search terms: shared by the lexical index and the answerer's term matching.
 
 Lower-cased word tokens, Swedish and English stop words removed, Swedish Snowball stems. The
-Snowball stemmer leaves definite forms such as "policyn" and many compounds such as
-"landstingsfullmäktige" whole, so each word may also contribute its compound parts (split
-against the corpus vocabulary) as extra terms.
+Snowball stemmer leaves definite forms such as "protokollet" and "policyn", formal verb forms
+such as "antaga", and compounds such as "landstingsfullmäktige" apart from their plain forms,
+so words are brought to the form the stemmer conflates first, and each may also contribute its
+compound parts (split against the corpus vocabulary) as extra terms.
 """
 
 from __future__ import annotations
@@ -138,10 +139,6 @@ class Analyzer:
                 if "-" in word:  # EU-medel: also "eu" and "medel"
                     words.extend(p for p in word.split("-") if len(p) > 1 and p not in STOP_WORDS)
         return words
-
-    def terms(self, text: str) -> list[str]:
-        """Stemmed content words."""
-        return self._stemmer().stemWords(self.words(text))
 
     def stem(self, words: Iterable[str]) -> list[str]:
         return self._stemmer().stemWords(list(words))
