@@ -203,7 +203,7 @@ class ExtractiveAnswerer:
             )
             return max(candidates, key=lambda group: self._list_score(group, weights, total))
         chosen = [best]
-        coverage = self._coverage(chosen, weights, total)
+        coverage = best_alone = self._coverage(chosen, weights, total)
         for _, i in scored[1:]:
             if len(chosen) == self.options.max_quotes:
                 break
@@ -214,9 +214,9 @@ class ExtractiveAnswerer:
             gain = self._coverage([*chosen, candidate], weights, total) - coverage
             # A quote as good as the first is shown beside it rather than dropped by a hair:
             # "X föreslår Y besluta att antaga" twice, for two bodies, both answer "Vem antar".
-            tie = self._coverage([candidate], weights, total) >= (
-                self._coverage([best], weights, total) - self.options.tie_margin
-            ) and not lacks_asked_fact(question, candidate.text)
+            alone = self._coverage([candidate], weights, total)
+            fit = not lacks_asked_fact(question, candidate.text)
+            tie = fit and alone >= best_alone - self.options.tie_margin
             if gain >= self.options.min_gain or tie:
                 chosen.append(candidate)
                 coverage += gain
