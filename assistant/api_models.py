@@ -113,15 +113,7 @@ class VersionOut(BaseModel):
 
     @classmethod
     def of(cls, record: VersionRecord) -> VersionOut:
-        return cls(
-            version=record.version,
-            label=record.label,
-            content_hash=record.content_hash,
-            effective_date=record.effective_date,
-            ingested_at=record.ingested_at,
-            superseded_at=record.superseded_at,
-            chunk_count=record.chunk_count,
-        )
+        return cls.model_validate(record, from_attributes=True)
 
 
 class DocumentOut(BaseModel):
