@@ -53,16 +53,12 @@ NOT_AN_AMOUNT = re.compile(
     r"\b\d{4}:\d+\b|\b\d+(?: ?[a-z])?(?:(?:,| och| eller| –| -) \d+(?: ?[a-z])?)* ?(?:§|kap\b)|"
     r"(?m:^\s*[-–]?\s*\d+\.(?=\s))"
 )
-HAS_NUMBER = re.compile(
-    r"\b\d+(?:[ ,.]\d+)*\b|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|"
-    r"trettio|fyrtio|femtio|hundra|tusen|miljon\w*|miljard\w*|halva|two|three|four|five|"
-    r"six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|million\w*)\b",
-    re.IGNORECASE,
-)
 NUMBER_WORDS = (
-    r"en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tjugo|femtio|hundra|tusen|one|two|three|"
-    r"four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand"
+    r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio|femtio|"
+    r"hundra|tusen|miljon\w*|miljard\w*|halva|two|three|four|five|six|seven|eight|nine|ten|"
+    r"twelve|twenty|fifty|hundred|thousand|million\w*"
 )
+HAS_NUMBER = re.compile(rf"\b\d+(?:[ ,.]\d+)*\b|\b({NUMBER_WORDS})\b", re.IGNORECASE)
 # A sum of money: a number, perhaps a scale word, and a currency.
 HAS_MONEY = re.compile(
     rf"(?:\b\d[\d\s.,]*|\b(?:{NUMBER_WORDS})\s)\s*"
