@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# The local CPU wheel first, so nothing pulls the multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers,evals]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,16 +30,19 @@ browser:
 	  $$apt install -y -qq chromium >/dev/null 2>&1 || \
 	  { $$apt update -qq && $$apt install -y -qq chromium >/dev/null; }; }
 
+# Lint first (style and the architecture's layers), then the suite.
 # pytest exits 5 when it collects no tests; that is not a failure.
-test: $(STAMP) browser
+test: lint browser
 	$(BIN)/pytest; status=$$?; [ $$status -eq 5 ] && exit 0; exit $$status
 
+# ruff for style; import-linter checks the layers contract in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
-	$(BIN)/python -m evals.ingest_benchmark
+	$(BIN)/python -m evals ingest-benchmark
 
 clean:
 	rm -rf $(VENV) data

@@ -13,13 +13,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from assistant.answering import Message
-from assistant.catalog import Catalog
-from assistant.embedders import make_embedder
-from assistant.retrieval import Filters
-from assistant.service import Assistant, InvalidQuestionError
+from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
-from assistant.store import IndexMismatchError, open_store
+from assistant.storage.catalog import Catalog
+from assistant.storage.embedders import MissingExtraError, make_embedder
+from assistant.storage.vectors import IndexMismatchError, open_store
+from assistant.types import Filters, Message
 from ingest.indexing import Indexer, IngestReport, discover
 
 console = Console()
@@ -43,13 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--organisation", help="only documents of this organisation")
     ask.add_argument("--document", help="only this document (its id)")
 
-    evaluate = commands.add_parser("eval", help="run the gold set and print the figures")
-    evaluate.add_argument(
-        "--distractors", type=int, default=0, help="also index N statutes from ../shared/sfs"
-    )
-    evaluate.add_argument("--no-baseline", action="store_true", help="skip the tutorial pipeline")
-    evaluate.add_argument("--details", action="store_true", help="list the items that missed")
-
     serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
     serve.add_argument("--host", help="interface to listen on (default: settings, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default: settings, 8000)")
@@ -65,10 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             return ask_question(settings, args.question, filters, args.json)
         if args.command == "serve":
             return run_server(settings, args.host, args.port)
-        if args.command == "eval":
-            return run_eval(settings, args.distractors, not args.no_baseline, args.details)
         return list_documents(settings)
-    except (IndexMismatchError, InvalidQuestionError, FileNotFoundError) as error:
+    except (
+        IndexMismatchError,
+        InvalidQuestionError,
+        MissingExtraError,
+        FileNotFoundError,
+    ) as error:
         console.print(f"[red]{error}[/red]")
         return 2
 
@@ -139,13 +134,14 @@ def print_report(report: IngestReport) -> None:
 
 
 def ask_question(settings: Settings, question: str, filters: Filters, as_json: bool) -> int:
+    check_question([question], settings.max_question_chars)  # before the model loads
     answer = Assistant(settings).ask([Message("user", question)], filters)
     if as_json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return 0
     console.print(answer.text, highlight=False)
     if answer.citations:
-        console.print("\n[bold]" + ("Källor" if answer.answered else "Se även") + "[/bold]")
+        console.print(f"\n[bold]{answer.sources_heading}[/bold]")
     for number, citation in enumerate(answer.citations, start=1):
         console.print(f"[{number}] {citation.reference}\n    {citation.text}", highlight=False)
     return 0
@@ -154,20 +150,12 @@ def ask_question(settings: Settings, question: str, filters: Filters, as_json: b
 def run_server(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.web.app import create_app
 
     logging.getLogger("assistant").setLevel(logging.INFO)  # start-up and load time
     host, port = host or settings.host, port or settings.port
     console.print(f"Chat: http://{host}:{port}/chat/  API: http://{host}:{port}/docs")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-    return 0
-
-
-def run_eval(settings: Settings, distractors: int, baseline: bool, details: bool) -> int:
-    from evals.report import print_report
-    from evals.run import evaluate
-
-    print_report(evaluate(settings, distractors, baseline), console, verbose=details)
     return 0
 
 

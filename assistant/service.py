@@ -8,60 +8,31 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from assistant.analysis import Analyzer
-from assistant.answering import Answerer, ExtractiveAnswerer, Message, Question
-from assistant.catalog import Catalog, DocumentRecord
-from assistant.conversation import (
+from assistant.answering.conversation import (
     Organisation,
     mentioned,
     organisations_from_names,
     standalone_question,
 )
-from assistant.embedders import CountingEmbeddings, make_embedder
-from assistant.retrieval import Filters, Passage, RetrievalOptions, Retriever
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.protocol import Answerer, Draft, Question
+from assistant.language.analysis import Analyzer
+from assistant.retrieval.ranking import RetrievalOptions
+from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
-from assistant.store import open_store
+from assistant.storage.catalog import Catalog, DocumentRecord
+from assistant.storage.embedders import CountingEmbeddings, make_embedder
+from assistant.storage.vectors import open_store
+from assistant.types import Answer, Citation, Filters, Message, Passage
 
 log = logging.getLogger(__name__)
 
 
 class InvalidQuestionError(ValueError):
     """The request cannot be answered as asked (no question, or one that is too long)."""
-
-
-@dataclass
-class Citation:
-    """A cited paragraph: verbatim source text with its document, section and version."""
-
-    id: str
-    document: str
-    title: str
-    organisation: str | None
-    section: str
-    version: str
-    text: str
-    score: float
-
-    @property
-    def source(self) -> str:
-        """ "Internationell policy, Landstinget Dalarna": how the edges name the document."""
-        return ", ".join(filter(None, [self.title, self.organisation]))
-
-    @property
-    def reference(self) -> str:
-        """The one-line reference the edges list under an answer."""
-        return f"{self.source} › {self.section} ({self.version})"
-
-
-@dataclass
-class Answer:
-    text: str
-    answered: bool
-    citations: list[Citation] = field(default_factory=list)
 
 
 @dataclass
@@ -92,9 +63,6 @@ class DocumentView:
     passages: list[Passage]
 
 
-STREAM_PIECE = re.compile(r"\S+\s*|\s+")
-
-
 class Assistant:
     def __init__(
         self,
@@ -117,26 +85,38 @@ class Assistant:
     def stream(
         self, messages: list[Message], filters: Filters | None = None
     ) -> Iterator[str | Answer]:
-        """The answer's text in word-sized pieces, then the whole `Answer` (with citations).
+        """The answer's text in pieces as the answerer writes it, then the whole `Answer`.
 
-        The extractive answerer composes its answer at once; pieces let every edge stream the
-        same way an answerer built on a language model will.
+        A question that cannot be answered as asked raises on the first piece, before an edge
+        has started a stream.
         """
-        answer = self.ask(messages, filters)
-        pieces = STREAM_PIECE.findall(answer.text)
-        for start in range(0, len(pieces), 3):
-            yield "".join(pieces[start : start + 3])
-        yield answer
+        for item in self._answer(messages, filters):
+            yield item.answer if isinstance(item, Response) else item
 
     def respond(self, messages: list[Message], filters: Filters | None = None) -> Response:
+        *_, response = self._answer(messages, filters)
+        assert isinstance(response, Response)
+        return response
+
+    def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
+        query, filters = self._standalone(messages, filters)
+        passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
+        context = passages + self.retriever.siblings(passages)
+        question = Question(query, self.retriever.vocabulary())
+        for item in self.answerer.answer(question, messages[:-1], context):
+            if isinstance(item, Draft):
+                citations = [self._citation(p) for p in item.citations]
+                answer = Answer(item.text, item.answered, citations, item.language)
+                yield Response(answer, query, passages, item.coverage, item.dense)
+            else:
+                yield item
+
+    def _standalone(
+        self, messages: list[Message], filters: Filters | None
+    ) -> tuple[str, Filters | None]:
+        """The question retrieval uses, and the filters with the organisation it names."""
         questions = [m.content for m in messages if m.role == "user"]
-        if not questions or not questions[-1].strip():
-            raise InvalidQuestionError("The conversation has no question from the user.")
-        if len(questions[-1]) > self.settings.max_question_chars:
-            raise InvalidQuestionError(
-                f"The question is {len(questions[-1])} characters long; the limit is "
-                f"{self.settings.max_question_chars}."
-            )
+        check_question(questions, self.settings.max_question_chars)
         organisations = self.organisations()
         if filters is not None and filters.organisation:
             # The organisation chosen in a filter outranks the one the conversation was about.
@@ -145,13 +125,7 @@ class Assistant:
         named = mentioned(query, organisations)
         if named:
             filters = replace(filters or Filters(), named_organisation=named[0].name)
-        passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
-        context = passages + self.retriever.siblings(passages)
-        question = Question(query, self.retriever.term_weight, self.retriever.known_word)
-        draft = self.answerer.answer(question, messages[:-1], context)
-        citations = [self._citation(p) for p in draft.citations]
-        answer = Answer(draft.text, draft.answered, citations)
-        return Response(answer, query, passages, draft.coverage, draft.dense)
+        return query, filters
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
         return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
@@ -198,14 +172,17 @@ class Assistant:
 
     def _citation(self, passage: Passage) -> Citation:
         live = self.catalog.live(passage.doc_id)
-        version = live.label if live is not None else "withdrawn"
-        return Citation(
-            id=passage.chunk_id,
-            document=passage.doc_id,
-            title=passage.title,
-            organisation=passage.organisation,
-            section=passage.section,
-            version=version,
-            text=passage.text,
-            score=round(passage.score, 4),
+        return Citation.of(passage, live.label if live is not None else "withdrawn")
+
+
+def check_question(questions: list[str], max_chars: int) -> None:
+    """Refuse a conversation with no question, or a question over the length limit.
+
+    Cheap and model-free, so an edge can refuse before loading anything.
+    """
+    if not questions or not questions[-1].strip():
+        raise InvalidQuestionError("The conversation has no question from the user.")
+    if len(questions[-1]) > max_chars:
+        raise InvalidQuestionError(
+            f"The question is {len(questions[-1])} characters long; the limit is {max_chars}."
         )

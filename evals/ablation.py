@@ -1,10 +1,10 @@
 """Retrieval, one step at a time: what each part of the hybrid retriever adds.
 
-    python -m evals.ablation [--distractors N]
+    python -m evals ablation [--distractors N]
 
 Prints recall@1, recall@5 and MRR on the gold set for dense only, BM25 only, their fusion, and
 each step added to it (compound parts, document cards, score fusion, the candidates' own term
-weights, the answer kind), on the same evaluation index `policy-assistant eval` uses.
+weights, the answer kind), on the same evaluation index `python -m evals run` uses.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from dataclasses import replace
 from rich.console import Console
 from rich.table import Table
 
-from assistant.conversation import standalone_question
-from assistant.retrieval import RetrievalOptions, Retriever
+from assistant.answering.conversation import standalone_question
+from assistant.retrieval.ranking import RetrievalOptions
+from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
 from evals.gold import load_gold, supports
 from evals.run import RECALL_AT, build_assistant
@@ -40,10 +41,10 @@ VARIANTS: dict[str, RetrievalOptions] = {
 }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--distractors", type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     assistant, _ = build_assistant(Settings(), args.distractors)
     organisations = assistant.organisations()
     items = [i for i in load_gold() if i.sources]

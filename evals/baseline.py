@@ -21,7 +21,7 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.embedders import CountingEmbeddings
+from assistant.storage.embedders import CountingEmbeddings
 from ingest.loaders import load_file
 
 TOP_K = 4

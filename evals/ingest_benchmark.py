@@ -1,6 +1,6 @@
 """Ingest throughput on real statutes, next to the embedder's own throughput on the same texts.
 
-    python -m evals.ingest_benchmark [--statutes 500]
+    python -m evals ingest-benchmark [--statutes 500]
 
 The statutes are taken in groups; for each group the embedder alone embeds the group's chunk
 texts (as the indexing API hands them over, 100 at a time), then the pipeline ingests the
@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.catalog import Catalog
-from assistant.embedders import make_embedder
 from assistant.settings import Settings
-from assistant.store import open_store
+from assistant.storage.catalog import Catalog
+from assistant.storage.embedders import make_embedder
+from assistant.storage.vectors import open_store
 from evals.distractors import DEFAULT_SFS, pick_statutes
 from ingest.chunking import chunk_document, embedded_text
 from ingest.indexing import Indexer
@@ -29,7 +29,7 @@ BATCH = 100  # what LangChain's indexing API hands the embedder at a time
 GROUP = 25  # files per interleaving step
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--statutes", type=int, default=500)
     parser.add_argument("--sfs", type=Path, default=DEFAULT_SFS)
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument(
         "--minutes", type=float, default=0, help="stop starting new groups after this long"
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     files = pick_statutes(args.statutes, args.sfs)
     embedder = make_embedder(args.embedder)

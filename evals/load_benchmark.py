@@ -1,6 +1,6 @@
 """`/v1/chat` under load, next to the service called in-process on the same questions.
 
-    python -m evals.load_benchmark [--data-dir data] [--seconds 20] [--clients 1 8]
+    python -m evals load-benchmark [--data-dir data] [--seconds 20] [--clients 1 8]
 
 Starts `policy-assistant serve` on a free loopback port over an already ingested data
 directory (`make run` leaves one in data/), reports how long the server took to answer
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import httpx
 
-from assistant.answering import Message
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.types import Message
 from evals.gold import load_gold
 
 CLI = Path(sys.executable).parent / "policy-assistant"
@@ -118,13 +118,13 @@ def in_process(assistant: Assistant, asked: list[str], seconds: float) -> Run:
     return Run("in-process ask()", 1, latencies, time.perf_counter() - started, 0)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--seconds", type=float, default=20.0, help="per measurement")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--port", type=int, default=8799)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     asked = questions()
     log = Path(tempfile.gettempdir()) / "policy-assistant-load.log"

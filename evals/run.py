@@ -1,6 +1,6 @@
 """Runs the gold set through the assistant and the tutorial baseline; prints one report.
 
-    policy-assistant eval [--distractors N]
+    python -m evals run [--distractors N]
 
 With N > 0, N statutes from ../shared/sfs are indexed beside corpus/ as distractors. The
 evaluation index lives in the data directory under eval/ and is reused while the corpus, the
@@ -15,9 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answering import Message
 from assistant.service import Assistant, Response
 from assistant.settings import Settings
+from assistant.types import Message
 from evals.baseline import TutorialPipeline
 from evals.distractors import pick_statutes
 from evals.gold import GoldItem, has_fact, load_gold, supports

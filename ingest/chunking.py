@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from assistant.analysis import SENTENCE_END
+from assistant.language.analysis import SENTENCE_END
 from ingest.documents import Block, LoadedDocument
 
 TRAIL_SEPARATOR = " › "

@@ -19,8 +19,8 @@ from typing import Literal
 from langchain_core.documents import Document
 from langchain_core.indexing import index
 
-from assistant.catalog import Catalog, VersionRecord
-from assistant.store import Store
+from assistant.storage.catalog import Catalog, VersionRecord
+from assistant.storage.vectors import Store
 from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text
 from ingest.documents import LoadedDocument, LoadError
 from ingest.loaders import load_file

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Catalog
-from assistant.embedders import CountingEmbeddings, make_embedder
 from assistant.settings import Settings
-from assistant.store import Store, open_store
+from assistant.storage.catalog import Catalog
+from assistant.storage.embedders import CountingEmbeddings, make_embedder
+from assistant.storage.vectors import Store, open_store
 from ingest.indexing import Indexer
 
 ROOT = Path(__file__).resolve().parents[1]

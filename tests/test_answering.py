@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import Message
 from assistant.service import Assistant, InvalidQuestionError
+from assistant.types import Message
 
 
 def ask(assistant: Assistant, *turns: str):

@@ -57,8 +57,8 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
     result = run(data, "ask", "Vem antar den internationella policyn i Dalarna?", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"text", "answered", "citations"}
-    assert answer["answered"] is True
+    assert set(answer) == {"text", "answered", "citations", "language"}
+    assert answer["answered"] is True and answer["language"] == "sv"
     citation = answer["citations"][0]
     assert set(citation) == {
         "id",
@@ -72,5 +72,7 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
     }
     assert citation["document"] == "dalarna-internationell-policy"
 
-    too_long = run(data, "ask", "policy " * 1000)
+    # Refused before the model loads: an empty data directory is never opened.
+    too_long = run(tmp_path / "never-opened", "ask", "policy " * 1000)
     assert too_long.returncode == 2 and "limit" in too_long.stdout
+    assert not (tmp_path / "never-opened").exists()

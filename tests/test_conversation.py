@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.conversation import organisations_from_names, standalone_question
+from assistant.answering.conversation import organisations_from_names, standalone_question
 
 ORGANISATIONS = organisations_from_names(["Landstinget Dalarna", "Landstinget i Jönköpings län"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import asked_kind, holds_kind, lacks_asked_fact
+from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
 
 
 @pytest.mark.parametrize(

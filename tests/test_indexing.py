@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Catalog
-from assistant.embedders import make_embedder
 from assistant.settings import Settings
-from assistant.store import IndexMismatchError, Store, open_store
+from assistant.storage.catalog import Catalog
+from assistant.storage.embedders import make_embedder
+from assistant.storage.vectors import IndexMismatchError, Store, open_store
 from ingest.indexing import Indexer
 from tests.conftest import CORPUS, require_shared
 

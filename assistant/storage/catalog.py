@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant import sqlite
+from assistant.storage import sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -100,6 +100,28 @@ class DocumentRecord:
     live: VersionRecord | None
     versions: list[VersionRecord]
     deleted_at: str | None
+
+    @property
+    def latest(self) -> VersionRecord:
+        """The live version, or the last one a deleted document had."""
+        return self.live or self.versions[-1]
+
+    @property
+    def title(self) -> str:
+        return self.latest.title
+
+    @property
+    def organisation(self) -> str | None:
+        return self.latest.organisation
+
+    @property
+    def document_type(self) -> str | None:
+        return self.latest.document_type
+
+    @property
+    def chunks(self) -> int:
+        """Paragraphs of the live version in the index (none once deleted)."""
+        return self.live.chunk_count if self.live else 0
 
 
 class Catalog:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant import sqlite
+from assistant.storage import sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (

@@ -1,0 +1,82 @@
+"""The extractive answerer: quotes the sentences of the passages that answer the question.
+
+It needs no language model. It quotes the sentences (or list items) of the retrieved passages
+that cover the question, each followed by its citation number, in a short Swedish or English
+frame. It declines, showing the nearest passages as "see also", when the chosen sentences do
+not cover what the question asks: its key terms, the names it mentions, and the kind of fact
+it wants (an amount, a date). A quote is always verbatim source text, so an instruction hidden
+in a question can change nothing but the passages that are quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assistant.answering.options import ExtractiveOptions
+from assistant.answering.protocol import Draft, Question
+from assistant.answering.question_terms import QuestionTerms
+from assistant.answering.quotes import Unit, quotable_units
+from assistant.answering.selection import choose_quotes, unit_score
+from assistant.answering.support import supported
+from assistant.answering.writing import DECLINE, answer_lines
+from assistant.language.analysis import Analyzer, is_english
+from assistant.language.evidence import cue_evidence
+from assistant.types import Message, Passage
+
+
+class ExtractiveAnswerer:
+    def __init__(self, analyzer: Analyzer, options: ExtractiveOptions | None = None) -> None:
+        self.analyzer = analyzer
+        self.options = options or ExtractiveOptions()
+
+    def answer(
+        self, question: Question, history: list[Message], passages: list[Passage]
+    ) -> Iterator[str | Draft]:
+        draft = self.draft(question, passages)
+        lines = draft.text.split("\n")
+        yield lines[0]
+        for line in lines[1:]:
+            yield f"\n{line}"
+        yield draft
+
+    def draft(self, question: Question, passages: list[Passage]) -> Draft:
+        english = is_english(question.text)
+        units = quotable_units(passages, self.analyzer)
+        if not units:
+            return self._decline(passages, english)
+        terms = QuestionTerms.of(question, self.analyzer, self.options.context_credit)
+        scored = sorted(
+            ((unit_score(question.text, unit, terms), i) for i, unit in enumerate(units)),
+            reverse=True,
+        )
+        positions = [p.position for p in passages]
+        chosen = choose_quotes(question.text, units, scored, terms, positions, self.options)
+        coverage = self._coverage(question, chosen, terms)
+        dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
+        if not supported(question, chosen, coverage, dense, self.options):
+            return self._decline(passages, english, coverage, dense)
+        lines, cited = answer_lines(chosen, passages, english)
+        language = "en" if english else "sv"
+        return Draft("\n".join(lines), True, cited, language, coverage, dense)
+
+    def _coverage(
+        self, question: Question, chosen: list[Unit], terms: QuestionTerms
+    ) -> float | None:
+        if not terms.weights:
+            return None
+        # A date for "när", a place for "var": the evidence answers the question word.
+        evidence = " ".join(u.text for u in chosen)
+        return terms.coverage(chosen) + self.options.cue_credit * cue_evidence(
+            question.text, evidence
+        )
+
+    def _decline(
+        self,
+        passages: list[Passage],
+        english: bool,
+        coverage: float | None = None,
+        dense: float | None = None,
+    ) -> Draft:
+        language = "en" if english else "sv"
+        see_also = passages[: self.options.see_also]
+        return Draft(DECLINE[language], False, see_also, language, coverage, dense)

@@ -1,0 +1,52 @@
+"""What an answerer is: passages in, text pieces out, then the finished draft with its citations.
+
+Any answerer (today's extractive one, a generating one later) is one class with this method;
+the service streams its pieces to the edges as they come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.types import Language, Message, Passage
+
+
+class Vocabulary(Protocol):
+    """How telling a word is in this corpus (IDF), and whether the corpus uses it at all."""
+
+    def term_weight(self, word: str) -> float: ...
+
+    def known_word(self, word: str) -> bool: ...
+
+
+@dataclass
+class Question:
+    """What the answerer knows about the question beyond its text."""
+
+    text: str  # standalone: the conversation's ellipsis already resolved
+    vocabulary: Vocabulary
+
+
+@dataclass
+class Draft:
+    """An answer with citation numbers: [n] in `text` refers to `citations[n - 1]`."""
+
+    text: str
+    answered: bool
+    citations: list[Passage] = field(default_factory=list)
+    language: Language = "sv"
+    coverage: float | None = None  # the evidence the decision rested on, for calibration
+    dense: float | None = None
+
+
+class Answerer(Protocol):
+    def answer(
+        self, question: Question, history: list[Message], passages: list[Passage]
+    ) -> Iterator[str | Draft]:
+        """Text pieces as they are written, then the `Draft` (its text is the pieces joined).
+
+        Compose the answer from `passages` only; decline when they do not support one.
+        """
+        ...

@@ -1,0 +1,60 @@
+"""Passages → quotable units: the sentences and list items an answer may quote, verbatim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.language.analysis import SENTENCE_BOUNDARY, WORD, Analyzer
+from assistant.types import Passage
+
+MAX_RUN_ON = 400  # characters a quote may grow to by running blocks together
+
+
+@dataclass
+class Unit:
+    """A quotable sentence or list item of one passage."""
+
+    passage: int  # index into the passages
+    doc_id: str
+    text: str
+    words: set[str]
+    context: set[str]  # organisation, title and heading trail
+    is_list: bool
+    heading: set[str] = field(default_factory=set)  # the nearest heading's words
+
+
+def quotable_units(passages: list[Passage], analyzer: Analyzer) -> list[Unit]:
+    units = []
+    for i, passage in enumerate(passages):
+        context = set(
+            analyzer.words(f"{passage.organisation or ''} {passage.title} {passage.section}")
+        )
+        heading = set(analyzer.words(passage.section.split(" › ")[-1]))
+        for part in quotable_parts(passage):
+            if len(WORD.findall(part)) >= 2:
+                words = set(analyzer.words(part))
+                units.append(
+                    Unit(i, passage.doc_id, part, words, context, passage.is_list, heading)
+                )
+    return units
+
+
+def quotable_parts(passage: Passage) -> list[str]:
+    """Sentences and list items, verbatim.
+
+    A block that does not end a sentence runs on into the next one: "… föreslår
+    landstingsstyrelsen besluta" + "att antaga …", or a signature's "Vid protokollet" + the
+    name, so that a quote carries its whole statement.
+    """
+    blocks = [b.strip() for b in passage.text.split("\n\n") if b.strip()]
+    if passage.is_list:
+        return blocks
+    parts: list[str] = []
+    run_on = False
+    for block in blocks:
+        sentences = [s.strip() for s in SENTENCE_BOUNDARY.split(block) if s.strip()]
+        if run_on and parts and len(parts[-1]) + len(sentences[0]) <= MAX_RUN_ON:
+            parts[-1] = f"{parts[-1]}\n\n{sentences.pop(0)}"
+        parts.extend(sentences)
+        run_on = bool(parts) and parts[-1][-1] not in ".!?;"
+    return parts

@@ -1,0 +1,56 @@
+"""Whether the chosen quotes support an answer, or the assistant must say the documents don't.
+
+The quotes must cover the question's telling words, mention the names it uses, and hold the
+kind of fact it asks for (an amount, a date, the person or body asked about).
+"""
+
+from __future__ import annotations
+
+from assistant.answering.options import ExtractiveOptions
+from assistant.answering.protocol import Question
+from assistant.answering.quotes import Unit
+from assistant.language.analysis import is_english
+from assistant.language.evidence import (
+    IDENTITY_QUESTION,
+    PROPER_NAME,
+    lacks_asked_fact,
+    match,
+)
+
+
+def supported(
+    question: Question,
+    chosen: list[Unit],
+    coverage: float | None,
+    dense: float | None,
+    options: ExtractiveOptions,
+) -> bool:
+    text = question.text
+    evidence = " ".join(u.text for u in chosen)
+    found = set().union(*(u.words | u.context for u in chosen))
+    if not _names_found(question, found):
+        return False
+    if lacks_asked_fact(text, evidence):
+        return False
+    focus = IDENTITY_QUESTION.match(text)
+    if focus and match(focus.group(1).lower(), found) < 0.7:
+        return False  # "Vem är ordförande …?" answered by a sentence with no chairman
+    if coverage is None:  # nothing in the question the corpus could contain word for word
+        return (dense or 0.0) >= options.min_dense
+    return coverage >= options.min_coverage or (
+        coverage >= options.min_coverage_dense and (dense or 0.0) >= options.min_dense
+    )
+
+
+def _names_found(question: Question, found: set[str]) -> bool:
+    english = is_english(question.text)
+    for name in PROPER_NAME.findall(question.text):
+        name = name.lower()
+        if question.vocabulary.known_word(name):
+            # A name the corpus knows but the quotes do not mention: the quotes are about
+            # something else (another organisation, another body).
+            if match(name, found) < 0.7:
+                return False
+        elif not english:
+            return False  # a name no document mentions ("Kaunas"): nothing to quote
+    return True

@@ -1,0 +1,42 @@
+"""Chosen quotes → the answer's lines: a short frame naming the source, each quote verbatim
+followed by its citation number; or the decline, in the question's language."""
+
+from __future__ import annotations
+
+from assistant.answering.quotes import Unit
+from assistant.types import Passage
+
+DECLINE = {
+    "en": "The documents don't say. The closest passages are listed under See also.",
+    "sv": "Det framgår inte av dokumenten. De närmaste avsnitten finns under Se även.",
+}
+
+
+def answer_lines(
+    chosen: list[Unit], passages: list[Passage], english: bool
+) -> tuple[list[str], list[Passage]]:
+    """The lines of the answer and the passages its [n] numbers cite, in that order."""
+    order: list[int] = []  # passage indices in citation order
+    for unit in chosen:
+        if unit.passage not in order:
+            order.append(unit.passage)
+    number = {p: n + 1 for n, p in enumerate(order)}
+    lines: list[str] = []
+    current_doc = None
+    as_list = len(chosen) > 1 and all(u.is_list for u in chosen)
+    for unit in chosen:
+        passage = passages[unit.passage]
+        if passage.doc_id != current_doc:
+            current_doc = passage.doc_id
+            lines.append(_frame(passage, english, as_list))
+        quote = f"{unit.text} [{number[unit.passage]}]"
+        lines.append(f"- {quote}" if as_list else quote)
+    return lines, [passages[p] for p in order]
+
+
+def _frame(passage: Passage, english: bool, as_list: bool) -> str:
+    source = f"{passage.title}" + (f" ({passage.organisation})" if passage.organisation else "")
+    heading = passage.section.split(" › ")[-1] if passage.section else ""
+    if as_list and heading:
+        return f"According to {source}, {heading}" if english else f"Enligt {source}, {heading}"
+    return f"According to {source}:" if english else f"Enligt {source}:"

@@ -1,0 +1,52 @@
+"""Text → the terms both sides of the lexical index use: words, plain forms, stems, compound parts.
+
+The index and the question must make terms the same way, or BM25 compares different things;
+this one object does it for the snapshot's indexes, the ranking and the vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assistant.language.analysis import (
+    Analyzer,
+    compound_parts,
+    definite_base,
+    is_english,
+    plain_verb,
+)
+from assistant.language.glossary import to_swedish
+
+
+@dataclass(frozen=True)
+class Terms:
+    analyzer: Analyzer = field(default_factory=Analyzer)
+    compounds: bool = True  # add the parts of compounds the corpus knows as terms
+
+    def of(self, text: str, vocabulary: Counter[str], query: bool = False) -> list[str]:
+        words = self.analyzer.words(text)
+        if query and is_english(text):
+            words += to_swedish(words)
+        words = [plain_form(w, vocabulary) for w in words]
+        terms = self.analyzer.stem(words)
+        if self.compounds:
+            for word in words:
+                terms.extend(self.analyzer.stem(compound_parts(word, vocabulary)))
+        return terms
+
+    def stem(self, word: str, vocabulary: Counter[str]) -> str:
+        """A word's index term, as the lexical index makes it."""
+        return self.analyzer.stem([plain_form(word.lower(), vocabulary)])[0]
+
+
+def plain_form(word: str, vocabulary: Counter[str]) -> str:
+    """The form the stemmer can conflate: antaga → anta, protokollet → protokoll."""
+    word = plain_verb(word)
+    return definite_base(word, vocabulary) or word
+
+
+def idf(n: int, df: int) -> float:
+    """BM25's inverse document frequency (the form bm25s uses by default)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))

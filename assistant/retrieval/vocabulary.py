@@ -1,0 +1,24 @@
+"""What the answerer may ask about the corpus's words: how telling a word is, whether it is used.
+
+Bound to one snapshot, so every word of one question is weighed against the same index.
+"""
+
+from __future__ import annotations
+
+from assistant.retrieval.snapshot import Snapshot
+from assistant.retrieval.terms import Terms, idf
+
+
+class Vocabulary:
+    def __init__(self, snapshot: Snapshot, terms: Terms) -> None:
+        self.snapshot = snapshot
+        self.terms = terms
+
+    def term_weight(self, word: str) -> float:
+        """Inverse document frequency of a word's stem over the live chunks."""
+        snapshot = self.snapshot
+        stem = self.terms.stem(word, snapshot.vocabulary)
+        return idf(len(snapshot.ids), snapshot.stem_frequency.get(stem, 0))
+
+    def known_word(self, word: str) -> bool:
+        return self.terms.stem(word, self.snapshot.vocabulary) in self.snapshot.stem_frequency

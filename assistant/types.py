@@ -1,0 +1,112 @@
+"""The plain types every layer shares: a conversation, a search's filters, what it finds, and
+the answer the edges show. Dataclasses only; nothing here imports the rest of the product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["sv", "en"]
+
+
+@dataclass
+class Message:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which documents a search may return."""
+
+    organisation: str | None = None  # only this organisation's documents
+    doc_id: str | None = None  # only this document
+    # The organisation the question names: other organisations' documents are left out,
+    # documents that belong to no organisation (laws, say) stay in.
+    named_organisation: str | None = None
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk of a live document version; `text` is verbatim source text."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    position: int
+    version_hash: str
+    organisation: str | None = None
+    effective_date: str | None = None
+    page: int | None = None
+    is_list: bool = False
+    score: float = 0.0
+    dense_similarity: float | None = None  # cosine to the question (None: a list sibling)
+
+
+@dataclass
+class Citation:
+    """A cited paragraph: verbatim source text with its document, section and version."""
+
+    id: str
+    document: str
+    title: str
+    organisation: str | None
+    section: str
+    version: str
+    text: str
+    score: float
+
+    @classmethod
+    def of(cls, passage: Passage, version: str) -> Citation:
+        """The one place a passage becomes what the edges show."""
+        return cls(
+            id=passage.chunk_id,
+            document=passage.doc_id,
+            title=passage.title,
+            organisation=passage.organisation,
+            section=passage.section,
+            version=version,
+            text=passage.text,
+            score=round(passage.score, 4),
+        )
+
+    @property
+    def source(self) -> str:
+        """ "Internationell policy, Landstinget Dalarna": how the edges name the document."""
+        return ", ".join(filter(None, [self.title, self.organisation]))
+
+    @property
+    def reference(self) -> str:
+        """The one-line reference the edges list under an answer."""
+        return f"{self.source} › {self.section} ({self.version})"
+
+
+SOURCES_HEADINGS: dict[tuple[Language, bool], str] = {
+    ("sv", True): "Källor",
+    ("sv", False): "Se även",
+    ("en", True): "Sources",
+    ("en", False): "See also",
+}
+
+
+@dataclass
+class Answer:
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    language: Language = "sv"  # the question's language, which the answer's frame follows
+
+    @property
+    def sources_heading(self) -> str:
+        """What the citations are listed under: sources of an answer, or nearest passages."""
+        return SOURCES_HEADINGS[(self.language, self.answered)]
+
+    def sources_list(self) -> str:
+        """The numbered references under the answer, for clients that show only text."""
+        if not self.citations:
+            return ""
+        lines = [f"[{n}] {c.reference}" for n, c in enumerate(self.citations, start=1)]
+        return f"\n\n{self.sources_heading}:\n" + "\n".join(lines)

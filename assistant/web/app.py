@@ -1,0 +1,99 @@
+"""The HTTP API (FastAPI) and, mounted on the same app, the staff chat page.
+
+`create_app(settings)` is an assembly list: limits, CORS, error handlers, one router per
+resource, the page. Routes are thin: each router sets its key dependency once, and handlers
+get the runtime and the assistant through dependencies. Nothing happens at import.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from assistant.service import InvalidQuestionError
+from assistant.settings import Settings
+from assistant.web.routes import admin, chat, documents, feedback, health, openai
+from assistant.web.runtime import NotReadyError, Runtime
+
+log = logging.getLogger(__name__)
+BODY_LIMIT_SCOPE_KEY = "starlette.max_body_size"  # where the framework keeps the route's limit
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    runtime = runtime or Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _warn_about_open_routes(settings)
+        runtime.start_loading()
+        yield
+
+    app = FastAPI(
+        title="Policy Assistant",
+        version="1",
+        summary="Answers questions about policy documents, citing the exact source paragraphs.",
+        lifespan=lifespan,
+        max_body_size=settings.max_request_bytes,
+    )
+    app.state.runtime = runtime
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+        )
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(InvalidQuestionError, _invalid_question)
+    app.add_exception_handler(NotReadyError, _not_ready)
+    for router in (health.router, chat.router, openai.router, documents.router, feedback.router):
+        app.include_router(router)
+    app.include_router(admin.router, max_body_size=settings.max_upload_bytes)
+    _mount_chat_page(app, runtime)
+    return app
+
+
+def _warn_about_open_routes(settings: Settings) -> None:
+    if not settings.api_keys:
+        log.warning(
+            "No API keys configured (POLICY_ASSISTANT_API_KEYS): the read routes are open "
+            "to anyone who can reach this server."
+        )
+    if settings.admin_key is None:
+        log.warning("No admin key configured: ingest and delete over HTTP are disabled.")
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """The framework's errors as they are, but a 413 says which limit the body passed."""
+    assert isinstance(error, HTTPException)
+    limit = request.scope.get(BODY_LIMIT_SCOPE_KEY)
+    if error.status_code == 413 and limit is not None:
+        detail = f"The request body is larger than the limit of {limit} bytes."
+        return JSONResponse({"detail": detail}, status_code=413, headers={"Connection": "close"})
+    return await http_exception_handler(request, error)
+
+
+async def _invalid_question(request: Request, error: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=422)
+
+
+async def _not_ready(request: Request, error: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
+
+
+def _mount_chat_page(app: FastAPI, runtime: Runtime) -> None:
+    import gradio as gr  # the page's dependency stays out of API-only imports
+
+    from assistant.web.page.layout import build_chat_page
+
+    page = build_chat_page(runtime)
+    gr.mount_gradio_app(
+        app, page.blocks, path="/chat", theme=page.theme, css=page.css, footer_links=[]
+    )

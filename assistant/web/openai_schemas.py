@@ -1,0 +1,126 @@
+"""OpenAI's chat-completion shapes, as the `openai` SDK and OpenAI-style clients expect them."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from assistant.types import Message
+from assistant.web.schemas import EXAMPLE_QUESTION, MAX_MESSAGES, CitationOut, FiltersIn
+
+MODEL = "policy-assistant"
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessageIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",  # temperature, max_tokens and the like change nothing here
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": MODEL,
+                    "messages": [{"role": "user", "content": EXAMPLE_QUESTION}],
+                }
+            ]
+        },
+    )
+
+    model: str = MODEL
+    messages: list[ChatMessageIn] = Field(min_length=1, max_length=MAX_MESSAGES)
+    stream: bool = False
+    filters: FiltersIn | None = Field(
+        default=None, description="Policy Assistant's filters (`extra_body` in the openai SDK)."
+    )
+
+    def conversation(self) -> list[Message]:
+        return [Message(m.role, m.text()) for m in self.messages if m.role in ("user", "assistant")]
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop"] = "stop"
+    logprobs: None = None
+
+
+class Usage(BaseModel):
+    """Counted in words, not model tokens: no tokenizer is involved."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: Usage
+    citations: list[CitationOut] = Field(description="[n] in the content is citations[n-1].")
+    answered: bool = Field(description="False when the documents do not say.")
+
+
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = MODEL
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelOut]
+
+
+class Delta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: Literal["stop"] | None = None
+    logprobs: None = None
+
+    @field_serializer("delta")
+    def _only_what_changed(self, delta: Delta) -> dict[str, Any]:
+        return delta.model_dump(exclude_none=True)
+
+
+class ChatCompletionChunk(BaseModel):
+    """One streamed piece; the last carries the citations, as the non-streamed reply does."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    citations: list[CitationOut] | None = None
+    answered: bool | None = None

@@ -1,0 +1,138 @@
+"""What the chat page does when staff act: ask, judge an answer, comment, switch language.
+
+Plain methods over the runtime, so they are tested without a browser; the layout wires them to
+the page's components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant.service import InvalidQuestionError
+from assistant.storage.feedback import Feedback
+from assistant.types import Answer, Filters, Message
+from assistant.web.page.history import (
+    citation_panels,
+    conversation,
+    judged_turn,
+    last_answer_index,
+)
+from assistant.web.page.texts import LANGUAGES, TEXTS
+from assistant.web.runtime import NotReadyError, Runtime
+
+ALL = ""  # the filter choice meaning "every organisation/document"
+
+
+class PageHandlers:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def answer(
+        self, text: str, history: list[dict], organisation: str, doc_id: str, lang: str
+    ) -> Iterator[tuple]:
+        """(chat history, question box, notice) as the answer streams in."""
+        t = TEXTS[lang]
+        history = list(history or [])
+        if not text.strip():
+            yield history, gr.update(), gr.update(visible=False)
+            return
+        messages = [*conversation(history), Message("user", text)]
+        history.append({"role": "user", "content": text})
+        filters = Filters(organisation=organisation or None, doc_id=doc_id or None)
+        try:
+            assistant = self.runtime.assistant
+        except NotReadyError:
+            history.append({"role": "assistant", "content": t["loading"]})
+            yield history, text, gr.update(visible=False)
+            return
+        history.append({"role": "assistant", "content": ""})
+        try:
+            for piece in assistant.stream(messages, filters):
+                if isinstance(piece, Answer):
+                    history.extend(citation_panels(piece, t))
+                    shown = gr.update(value=t["declined"], visible=not piece.answered)
+                    yield history, "", shown
+                else:
+                    history[-1]["content"] += piece
+                    yield history, "", gr.update(visible=False)
+        except InvalidQuestionError as error:
+            history[-1]["content"] = str(error)
+            yield history, text, gr.update(visible=False)
+
+    def thumb(self, history: list[dict], ids: dict, lang: str, data: gr.LikeData) -> tuple:
+        """(feedback ids, notice): a thumb on an answer, stored or changed."""
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        rating = "up" if data.liked else "down"
+        if index in ids:
+            self.runtime.feedback.update(ids[index], rating=rating)
+        else:
+            ids = {**ids, index: self._save(history, index, rating)}
+        return ids, gr.update(value=TEXTS[lang]["thanks"], visible=True)
+
+    def comment(self, text: str, history: list[dict], ids: dict, lang: str) -> tuple:
+        """(feedback ids, comment box, notice): a comment on the latest answer."""
+        t = TEXTS[lang]
+        index = last_answer_index(history or [])
+        if index is None or not text.strip():
+            return ids, text, gr.update(value=t["nothing_to_comment"], visible=True)
+        if index in ids:
+            self.runtime.feedback.update(ids[index], comment=text.strip())
+        else:
+            ids = {**ids, index: self._save(history, index, None, text.strip())}
+        return ids, "", gr.update(value=t["thanks"], visible=True)
+
+    def relabel(self, choice: str) -> tuple:
+        """(language, notice, *labelled components) in the chosen language."""
+        lang = LANGUAGES.get(choice, "sv")
+        return (lang, gr.update(visible=False), *self.labels(lang))
+
+    def load(self, request: gr.Request) -> tuple:
+        """(language, language switch, *labelled components) for `?lang=` and the filters'
+        choices, which arrive with the page, per session."""
+        lang = "en" if request.query_params.get("lang") == "en" else "sv"
+        choice = next(name for name, code in LANGUAGES.items() if code == lang)
+        self.runtime.wait(timeout=60)  # the page opened while the model was still loading
+        return (lang, choice, *self.labels(lang))
+
+    def labels(self, lang: str) -> tuple:
+        """Updates for the labelled components, in `layout.LABELLED` order."""
+        t = TEXTS[lang]
+        organisations, documents = self._filter_choices(t)
+        return (
+            gr.update(value=t["header"]),
+            gr.update(choices=organisations, label=t["organisation"]),
+            gr.update(choices=documents, label=t["document"]),
+            gr.update(
+                label=t["chat"],
+                placeholder=t["placeholder"],
+                examples=[{"text": q} for q in t["examples"]],
+            ),
+            gr.update(placeholder=t["question"]),
+            gr.update(value=t["ask"]),
+            gr.update(label=t["comment"]),
+            gr.update(value=t["send_comment"]),
+            gr.update(value=t["clear"]),
+        )
+
+    def _filter_choices(self, t: dict[str, Any]) -> tuple[list, list]:
+        organisations: list[tuple[str, str]] = [(t["all_organisations"], ALL)]
+        documents: list[tuple[str, str]] = [(t["all_documents"], ALL)]
+        try:
+            assistant = self.runtime.assistant
+        except NotReadyError:
+            return organisations, documents
+        organisations += [(o.name, o.name) for o in assistant.organisations()]
+        documents += [(d.live.title, d.doc_id) for d in assistant.documents() if d.live]
+        return organisations, documents
+
+    def _save(self, history: list[dict], index: int, rating: str | None, comment: str = "") -> int:
+        """Store the judged answer with the question before it and the citations after it."""
+        question, answer, citations = judged_turn(history, index)
+        saved = self.runtime.feedback.add(
+            Feedback(question, answer, rating, comment, citations, source="chat")
+        )
+        assert saved.id is not None
+        return saved.id

@@ -1,0 +1,89 @@
+"""The chat's history (Gradio's message dicts) ↔ the service's terms.
+
+An answer is followed in the history by one collapsed panel per citation; the panels are shown
+to staff but are not turns of the conversation the service sees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.types import Answer, Citation, Message
+
+
+def citation_panels(answer: Answer, t: dict[str, Any]) -> list[dict]:
+    """One collapsed panel per citation: its title names it, opening it shows the paragraph."""
+    kind = t["source"] if answer.answered else t["see_also"]
+    return [
+        {
+            "role": "assistant",
+            "content": _citation_body(citation, t),
+            "metadata": {"title": f"{kind} [{n}] · {_origin(citation)}", "status": "done"},
+        }
+        for n, citation in enumerate(answer.citations, start=1)
+    ]
+
+
+def conversation(history: list[dict]) -> list[Message]:
+    """The turns the service sees: questions and answers, not the citation panels."""
+    return [
+        Message(m["role"], text_of(m["content"]))
+        for m in history
+        if m["role"] in ("user", "assistant") and not is_panel(m)
+    ]
+
+
+def last_answer_index(history: list[dict]) -> int | None:
+    for index in range(len(history) - 1, -1, -1):
+        if history[index]["role"] == "assistant" and not is_panel(history[index]):
+            return index
+    return None
+
+
+def judged_turn(history: list[dict], index: int) -> tuple[str, str, list[str]]:
+    """The question, answer and citation titles a thumb at `index` judges (a thumb on a
+    citation panel judges its answer)."""
+    answer_index = index
+    while answer_index > 0 and is_panel(history[answer_index]):
+        answer_index -= 1
+    question = next(
+        (text_of(m["content"]) for m in reversed(history[:answer_index]) if m["role"] == "user"),
+        "",
+    )
+    citations = []
+    for message in history[answer_index + 1 :]:
+        if not is_panel(message):
+            break
+        citations.append(message["metadata"]["title"])
+    return question, text_of(history[answer_index]["content"]), citations
+
+
+def is_panel(message: dict) -> bool:
+    return bool((message.get("metadata") or {}).get("title"))
+
+
+def text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def _origin(citation: Citation) -> str:
+    """ "Landstinget Dalarna · Internationell policy › Mål": the heading trail already begins
+    with the title in most documents, so it is not repeated."""
+    trail = citation.section.split(" › ")
+    if trail and trail[0] == citation.title:
+        trail = trail[1:]
+    return " · ".join(filter(None, [citation.organisation, " › ".join([citation.title, *trail])]))
+
+
+def _citation_body(citation: Citation, t: dict[str, Any]) -> str:
+    quote = "\n".join(f"> {line}" if line.strip() else ">" for line in citation.text.splitlines())
+    return (
+        f"{quote}\n\n"
+        f"**{t['document_label']}:** {citation.source}  \n"
+        f"**{t['section_label']}:** {citation.section}  \n"
+        f"**{t['version_label']}:** {citation.version}"
+    )

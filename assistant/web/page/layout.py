@@ -1,0 +1,178 @@
+"""The staff chat page (Gradio): its components and which handler each event calls.
+
+Swedish by default, English from the language switch or `?lang=en`. Each answer streams into
+the chat, followed by its citations as collapsed panels that open on the verbatim paragraph.
+The page is a client of the same service the API calls (see `handlers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from assistant.web.page.handlers import ALL, PageHandlers
+from assistant.web.page.texts import LANGUAGES, TEXTS
+from assistant.web.runtime import Runtime
+
+CSS = """
+.pa-notice { border-left: 4px solid #b45309; padding: 0.4em 0.8em; background: #fffbeb; }
+"""
+PRIVATE = "private"  # events that are the page's own, not part of its public API
+
+
+@dataclass
+class ChatPage:
+    blocks: gr.Blocks
+    theme: gr.themes.Base
+    css: str
+
+
+@dataclass
+class Components:
+    language: gr.State
+    feedback_ids: gr.State  # chat message index → feedback record id
+    language_choice: gr.Radio
+    header: gr.Markdown
+    organisation: gr.Dropdown
+    document: gr.Dropdown
+    chatbot: gr.Chatbot
+    notice: gr.Markdown
+    question: gr.Textbox
+    ask: gr.Button
+    comment: gr.Textbox
+    send_comment: gr.Button
+    clear: gr.Button
+
+    @property
+    def labelled(self) -> list:
+        """The components whose words change with the language, in `labels()` order."""
+        return [
+            self.header,
+            self.organisation,
+            self.document,
+            self.chatbot,
+            self.question,
+            self.ask,
+            self.comment,
+            self.send_comment,
+            self.clear,
+        ]
+
+
+def build_chat_page(runtime: Runtime) -> ChatPage:
+    # System fonts: the page must render with no request leaving the intranet.
+    theme = gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"])
+    with gr.Blocks(title="Policyassistenten", analytics_enabled=False) as blocks:
+        components = _components()
+        _wire(components, PageHandlers(runtime), blocks)
+    return ChatPage(blocks, theme, CSS)
+
+
+def _components() -> Components:
+    sv = TEXTS["sv"]
+    language, feedback_ids = gr.State("sv"), gr.State({})
+    header = gr.Markdown(sv["header"])
+    with gr.Row():
+        language_choice = gr.Radio(
+            list(LANGUAGES),
+            value="Svenska",
+            label="Språk / Language",
+            scale=1,
+            elem_id="pa-language",
+        )
+        # allow_custom_value: the filters' choices arrive with the page, per session.
+        organisation = gr.Dropdown(
+            [(sv["all_organisations"], ALL)],
+            value=ALL,
+            label=sv["organisation"],
+            scale=2,
+            elem_id="pa-organisation",
+            allow_custom_value=True,
+        )
+        document = gr.Dropdown(
+            [(sv["all_documents"], ALL)],
+            value=ALL,
+            label=sv["document"],
+            scale=2,
+            elem_id="pa-document",
+            allow_custom_value=True,
+        )
+    chatbot = gr.Chatbot(
+        label=sv["chat"],
+        placeholder=sv["placeholder"],
+        height=520,
+        elem_id="pa-chat",
+        examples=[{"text": q} for q in sv["examples"]],
+        buttons=["copy"],
+    )
+    notice = gr.Markdown(visible=False, elem_classes=["pa-notice"], elem_id="pa-notice")
+    with gr.Row():
+        question = gr.Textbox(
+            placeholder=sv["question"],
+            show_label=False,
+            scale=8,
+            max_lines=6,
+            elem_id="pa-question",
+        )
+        ask = gr.Button(sv["ask"], variant="primary", scale=1, elem_id="pa-ask")
+    with gr.Row():
+        comment = gr.Textbox(label=sv["comment"], scale=8, elem_id="pa-comment")
+        send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
+        clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
+    return Components(
+        language,
+        feedback_ids,
+        language_choice,
+        header,
+        organisation,
+        document,
+        chatbot,
+        notice,
+        question,
+        ask,
+        comment,
+        send_comment,
+        clear,
+    )
+
+
+def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
+    inputs = [c.question, c.chatbot, c.organisation, c.document, c.language]
+    outputs = [c.chatbot, c.question, c.notice]
+    c.ask.click(handlers.answer, inputs, outputs, api_name="ask")
+    c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE)
+
+    def pick_example(data: gr.SelectData) -> str:
+        return data.value["text"]
+
+    c.chatbot.example_select(pick_example, None, [c.question], api_visibility=PRIVATE).then(
+        handlers.answer, inputs, outputs, api_visibility=PRIVATE
+    )
+    c.chatbot.like(
+        handlers.thumb,
+        [c.chatbot, c.feedback_ids, c.language],
+        [c.feedback_ids, c.notice],
+        api_visibility=PRIVATE,
+    )
+    c.send_comment.click(
+        handlers.comment,
+        [c.comment, c.chatbot, c.feedback_ids, c.language],
+        [c.feedback_ids, c.comment, c.notice],
+        api_visibility=PRIVATE,
+    )
+    c.clear.click(
+        lambda: ([], {}, gr.update(visible=False), ""),
+        None,
+        [c.chatbot, c.feedback_ids, c.notice, c.question],
+        api_visibility=PRIVATE,
+    )
+    c.language_choice.change(
+        handlers.relabel,
+        [c.language_choice],
+        [c.language, c.notice, *c.labelled],
+        api_visibility=PRIVATE,
+    )
+    blocks.load(
+        handlers.load, None, [c.language, c.language_choice, *c.labelled], api_visibility=PRIVATE
+    )

@@ -1,0 +1,1 @@
+"""One router per resource: health, chat (and search), openai, documents, feedback, admin."""

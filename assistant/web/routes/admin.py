@@ -1,0 +1,107 @@
+"""Maintainers' changes over HTTP: ingest files (uploads or server paths) and delete documents.
+
+One ingest or delete at a time (the runtime's lock): two runs over one document would race on
+its versions. Uploads go through the same incremental ingest as the CLI.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi.responses import JSONResponse
+
+from assistant.settings import Settings
+from assistant.web.dependencies import RuntimeDep
+from assistant.web.schemas import ErrorOut, IngestOut
+from assistant.web.security import ADMIN_ERRORS, admin
+
+router = APIRouter(prefix="/v1", tags=["admin"], dependencies=[admin], responses=ADMIN_ERRORS)
+
+Uploads = Annotated[list[UploadFile], File(description="Policy files to ingest.")]
+ServerPaths = Annotated[
+    list[str], Form(description="Server-side files or folders under the ingest roots.")
+]
+Prune = Annotated[bool, Form(description="Remove documents whose files under `paths` are gone.")]
+
+
+@router.delete(
+    "/documents/{doc_id}",
+    responses={404: {"model": ErrorOut, "description": "Not indexed."}},
+)
+def delete_document(doc_id: str, runtime: RuntimeDep) -> dict[str, str]:
+    """Take a document out of the index; its version history is kept."""
+    with runtime.ingest_lock:
+        if not runtime.indexer.delete(doc_id):
+            raise HTTPException(404, f"No live document with id {doc_id!r}.")
+    return {"deleted": doc_id}
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestOut,
+    responses={
+        422: {
+            "model": IngestOut,
+            "description": "Some files were not ingested (see `failed`); the index keeps "
+            "their previous versions. Also: nothing to ingest, or a path outside the roots.",
+        },
+    },
+)
+def ingest(
+    runtime: RuntimeDep,
+    files: Uploads = [],  # noqa: B006
+    paths: ServerPaths = [],  # noqa: B006
+    prune: Prune = False,
+) -> JSONResponse:
+    """Ingest uploaded files and server-side paths, with the CLI's incremental rules."""
+    indexer = runtime.indexer
+    targets = [_allowed_path(runtime.settings, p) for p in paths]
+    if not files and not targets:
+        raise HTTPException(422, "Nothing to ingest: upload files or give paths.")
+    with runtime.ingest_lock:
+        uploaded = _save_uploads(runtime.settings.uploads_dir, files)
+        report = indexer.ingest([*uploaded.values(), *targets], prune=prune)
+    names = {str(path): name for name, path in uploaded.items()}
+    body = IngestOut(
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        deleted=report.deleted,
+        failed=[{"file": names.get(f, f), "reason": r} for f, r in report.failed],
+        chunks=report.chunks,
+        embedded=report.embedded,
+        seconds=round(report.seconds, 3),
+    )
+    return JSONResponse(body.model_dump(), status_code=422 if report.failed else 200)
+
+
+def _allowed_path(settings: Settings, raw: str) -> Path:
+    path = Path(raw).resolve()
+    roots = [Path(r).resolve() for r in settings.ingest_roots]
+    if not any(path.is_relative_to(root) for root in roots):
+        allowed = ", ".join(map(str, roots)) or "none configured"
+        raise HTTPException(422, f"{raw!r} is outside the ingest roots ({allowed}).")
+    if not path.exists():
+        raise HTTPException(422, f"{raw!r} does not exist on the server.")
+    return path
+
+
+def _save_uploads(folder: Path, files: list[UploadFile]) -> dict[str, Path]:
+    """Keep each upload under data/uploads/<run>/ (the original file stays on record)."""
+    run = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    saved: dict[str, Path] = {}
+    for upload in files:
+        name = Path(upload.filename or "").name
+        if not name or name.startswith("."):
+            raise HTTPException(422, f"Upload has no usable file name: {upload.filename!r}.")
+        run.mkdir(parents=True, exist_ok=True)
+        target = run / name
+        with target.open("wb") as out:
+            while chunk := upload.file.read(1 << 20):
+                out.write(chunk)
+        saved[name] = target
+    return saved

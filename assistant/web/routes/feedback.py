@@ -1,0 +1,32 @@
+"""Staff's judgement of answers: anyone who may ask may judge; only admins read it back."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from assistant.storage.feedback import Feedback
+from assistant.web.dependencies import RuntimeDep
+from assistant.web.schemas import FeedbackIn, FeedbackListOut, FeedbackOut
+from assistant.web.security import ADMIN_ERRORS, READ_ERRORS, admin, reader
+
+router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=[reader], responses=READ_ERRORS)
+
+
+@router.post("/feedback", response_model=FeedbackOut)
+def add_feedback(body: FeedbackIn, runtime: RuntimeDep) -> FeedbackOut:
+    """Staff's judgement of an answer (thumbs up/down, an optional comment)."""
+    saved = runtime.feedback.add(Feedback(**body.model_dump(), source="api"))
+    return FeedbackOut.model_validate(saved)
+
+
+@router.get(
+    "/feedback", response_model=FeedbackListOut, dependencies=[admin], responses=ADMIN_ERRORS
+)
+def list_feedback(
+    runtime: RuntimeDep, limit: int = 100, rating: str | None = None
+) -> FeedbackListOut:
+    """Feedback from the chat page and the API, newest first, for maintainers."""
+    if rating not in (None, "up", "down"):
+        raise HTTPException(422, "rating is 'up' or 'down'.")
+    items = runtime.feedback.list(limit=max(1, min(limit, 1000)), rating=rating)
+    return FeedbackListOut(feedback=[FeedbackOut.model_validate(f) for f in items])

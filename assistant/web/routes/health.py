@@ -1,0 +1,27 @@
+"""Liveness for orchestrators, and the home page's redirect to the chat."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from assistant.web.dependencies import RuntimeDep
+from assistant.web.schemas import HealthOut
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse("/chat/")
+
+
+@router.get(
+    "/healthz",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "Loading, or loading failed."}},
+)
+def healthz(runtime: RuntimeDep) -> JSONResponse:
+    """Ready only once the model and the index are loaded; 503 until then."""
+    body = HealthOut(status=runtime.status, detail=runtime.error)
+    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ready" else 503)

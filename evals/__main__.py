@@ -1,0 +1,58 @@
+"""`python -m evals COMMAND`: the evaluation and the benchmarks, outside the product.
+
+python -m evals run [--distractors N] [--no-baseline] [--details]
+python -m evals ablation [--distractors N]
+python -m evals ingest-benchmark [--minutes M]
+python -m evals load-benchmark [--seconds S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def run(argv: list[str]) -> None:
+    from rich.console import Console
+
+    from assistant.settings import Settings
+    from evals.report import print_report
+    from evals.run import evaluate
+
+    parser = argparse.ArgumentParser(prog="python -m evals run", description="the gold set")
+    parser.add_argument(
+        "--distractors", type=int, default=0, help="also index N statutes from ../shared/sfs"
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the tutorial pipeline")
+    parser.add_argument("--details", action="store_true", help="list the items that missed")
+    args = parser.parse_args(argv)
+    report = evaluate(Settings(), args.distractors, not args.no_baseline)
+    print_report(report, Console(), verbose=args.details)
+
+
+def main() -> None:
+    commands = {"run", "ablation", "ingest-benchmark", "load-benchmark"}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    command, argv = sys.argv[1], sys.argv[2:]
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG
+    if command == "run":
+        run(argv)
+    elif command == "ablation":
+        from evals.ablation import main as ablation
+
+        ablation(argv)
+    elif command == "ingest-benchmark":
+        from evals.ingest_benchmark import main as ingest_benchmark
+
+        ingest_benchmark(argv)
+    else:
+        from evals.load_benchmark import main as load_benchmark
+
+        load_benchmark(argv)
+
+
+if __name__ == "__main__":
+    main()
