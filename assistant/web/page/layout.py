@@ -74,30 +74,7 @@ def _components() -> Components:
     language, feedback_ids = gr.State("sv"), gr.State({})
     header = gr.Markdown(sv["header"])
     with gr.Row():
-        language_choice = gr.Radio(
-            list(LANGUAGES),
-            value="Svenska",
-            label="Språk / Language",
-            scale=1,
-            elem_id="pa-language",
-        )
-        # allow_custom_value: the filters' choices arrive with the page, per session.
-        organisation = gr.Dropdown(
-            [(sv["all_organisations"], ALL)],
-            value=ALL,
-            label=sv["organisation"],
-            scale=2,
-            elem_id="pa-organisation",
-            allow_custom_value=True,
-        )
-        document = gr.Dropdown(
-            [(sv["all_documents"], ALL)],
-            value=ALL,
-            label=sv["document"],
-            scale=2,
-            elem_id="pa-document",
-            allow_custom_value=True,
-        )
+        language_choice, organisation, document = _choices_row(sv)
     chatbot = gr.Chatbot(
         label=sv["chat"],
         placeholder=sv["placeholder"],
@@ -121,20 +98,34 @@ def _components() -> Components:
         send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
         clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
     return Components(
-        language,
-        feedback_ids,
-        language_choice,
-        header,
-        organisation,
-        document,
-        chatbot,
-        notice,
-        question,
-        ask,
-        comment,
-        send_comment,
-        clear,
+        language, feedback_ids, language_choice, header, organisation, document, chatbot,
+        notice, question, ask, comment, send_comment, clear,
+    )  # fmt: skip
+
+
+def _choices_row(sv: dict) -> tuple[gr.Radio, gr.Dropdown, gr.Dropdown]:
+    """The language switch and the two filters."""
+    language_choice = gr.Radio(
+        list(LANGUAGES), value="Svenska", label="Språk / Language", scale=1, elem_id="pa-language"
     )
+    # allow_custom_value: the filters' choices arrive with the page, per session.
+    organisation = gr.Dropdown(
+        [(sv["all_organisations"], ALL)],
+        value=ALL,
+        label=sv["organisation"],
+        scale=2,
+        elem_id="pa-organisation",
+        allow_custom_value=True,
+    )
+    document = gr.Dropdown(
+        [(sv["all_documents"], ALL)],
+        value=ALL,
+        label=sv["document"],
+        scale=2,
+        elem_id="pa-document",
+        allow_custom_value=True,
+    )
+    return language_choice, organisation, document
 
 
 def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:

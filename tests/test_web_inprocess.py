@@ -1,0 +1,179 @@
+"""The web edge in-process: keys on every route, limits, error shapes and the page's handlers.
+
+These need no server process: `create_app` gets a `Runtime` holding the session's assistant,
+and FastAPI's TestClient speaks ASGI to it. The flows over real HTTP are in test_api.py,
+test_openai_compat.py and test_chat_page.py.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from assistant.service import Assistant
+from assistant.web.app import create_app
+from assistant.web.page.handlers import PageHandlers
+from assistant.web.page.texts import TEXTS
+from assistant.web.runtime import Runtime
+
+READ, ADMIN = "reader-key", "admin-key"
+QUESTION = "Vem antar den internationella policyn i Dalarna?"
+
+
+@pytest.fixture(scope="module")
+def runtime(corpus_assistant: Assistant) -> Runtime:
+    settings = corpus_assistant.settings.model_copy(
+        update={
+            "api_keys": [READ],
+            "admin_key": SecretStr(ADMIN),
+            "max_request_bytes": 20_000,
+            "max_upload_bytes": 60_000,
+        }
+    )
+    return Runtime(settings, corpus_assistant)
+
+
+@pytest.fixture(scope="module")
+def client(runtime: Runtime) -> TestClient:
+    return TestClient(create_app(runtime.settings, runtime))
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def api_routes(client: TestClient) -> list[tuple[str, str, bool]]:
+    """(method, path, admin only) for every route the OpenAPI schema documents under /v1."""
+    paths = client.get("/openapi.json").json()["paths"]
+    return [
+        (method.upper(), path.replace("{doc_id}", "x"), "403" in operation["responses"])
+        for path, operations in paths.items()
+        if path.startswith("/v1/")
+        for method, operation in operations.items()
+    ]
+
+
+def test_every_api_route_refuses_without_the_right_key(client: TestClient) -> None:
+    routes = api_routes(client)
+    assert len(routes) >= 11 and any(admin for *_, admin in routes)
+    for method, path, admin in routes:
+        for headers in ({}, bearer("wrong-key")):
+            refused = client.request(method, path, headers=headers)
+            assert refused.status_code == 401, (method, path, headers)
+            assert refused.headers["www-authenticate"] == "Bearer"
+        as_reader = client.request(method, path, headers=bearer(READ))
+        if admin:
+            assert as_reader.status_code == 403, (method, path)
+        else:
+            assert as_reader.status_code not in (401, 403), (method, path)
+
+
+def test_admin_routes_refuse_when_no_admin_key_is_configured(runtime: Runtime) -> None:
+    settings = runtime.settings.model_copy(update={"admin_key": None})
+    client = TestClient(create_app(settings, Runtime(settings, runtime.assistant)))
+    refused = client.get("/v1/feedback", headers=bearer(READ))
+    assert refused.status_code == 403 and "POLICY_ASSISTANT_ADMIN_KEY" in refused.json()["detail"]
+
+
+def test_bodies_over_the_limit_are_refused_with_the_limit_named(client: TestClient) -> None:
+    def streamed(size: int):  # no Content-Length: counted as it arrives
+        yield b'{"messages": [{"role": "user", "content": "'
+        yield b"x" * size
+        yield b'"}]}'
+
+    headers = {**bearer(READ), "Content-Type": "application/json"}
+    too_big = client.post("/v1/chat", content=streamed(30_000), headers=headers)
+    assert too_big.status_code == 413
+    assert too_big.json()["detail"] == ("The request body is larger than the limit of 20000 bytes.")
+    # The ingest route has its own, larger limit: 40 kB passes the chat's 20 kB limit there.
+    upload = {"files": ("policy.md", b"# Rubrik\n\n" + b"Text. " * 7_000, "text/markdown")}
+    over_chat_limit = client.post("/v1/ingest", files=upload, headers=bearer(ADMIN))
+    assert over_chat_limit.status_code != 413
+    huge = {"files": ("policy.md", b"x" * 70_000, "text/markdown")}
+    assert client.post("/v1/ingest", files=huge, headers=bearer(ADMIN)).status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"messages": [{"role": "user", "content": "policy " * 1000}]}, "limit is"),
+        ({"messages": [{"role": "assistant", "content": "Hej"}]}, "no question"),
+        ({"messages": []}, "at least 1"),
+        ({"messages": [{"role": "robot", "content": "Hej"}]}, "user"),
+        ({"messages": [{"role": "user", "content": "Hej"}], "filters": {"x": 1}}, "Extra"),
+    ],
+)
+def test_bad_requests_get_422_with_a_reason(client: TestClient, body: dict, fragment: str) -> None:
+    for path in ("/v1/chat", "/v1/chat/completions"):
+        response = client.post(path, json=body, headers=bearer(READ))
+        assert response.status_code == 422, path
+        assert fragment in str(response.json()["detail"]), (path, response.json())
+
+
+def test_a_refused_question_fails_before_the_stream_starts(client: TestClient) -> None:
+    body = {"messages": [{"role": "user", "content": "policy " * 1000}], "stream": True}
+    for path in ("/v1/chat", "/v1/chat/completions"):
+        response = client.post(path, json=body, headers=bearer(READ))
+        assert response.status_code == 422 and "limit is" in response.json()["detail"]
+
+
+def test_while_loading_the_api_answers_503_with_retry_after(runtime: Runtime) -> None:
+    loading = Runtime(runtime.settings)  # never loads: start_loading is not called
+    client = TestClient(create_app(runtime.settings, loading))
+    response = client.post("/v1/chat", json={"messages": [{"role": "user", "content": "Hej"}]},
+                           headers=bearer(READ))  # fmt: skip
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
+    assert client.get("/healthz").json()["status"] == "loading"
+
+
+def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None = None) -> tuple:
+    *_, last = handlers.answer(text, history or [], "", "", "sv")
+    return last
+
+
+def test_page_streams_the_answer_then_its_citation_panels(runtime: Runtime) -> None:
+    handlers = PageHandlers(runtime)
+    updates = list(handlers.answer(QUESTION, [], "", "", "sv"))
+    assert len(updates) > 2  # the answer arrives in pieces
+    history, question_box, notice = updates[-1]
+    assert question_box == "" and notice["visible"] is False
+    user, answer, *panels = history
+    assert user["content"] == QUESTION and "landstingsfullmäktige" in answer["content"]
+    assert panels[0]["metadata"]["title"].startswith("Källa [1] · Landstinget Dalarna")
+    assert "Det är landstingsfullmäktige som antar" in panels[0]["content"]
+
+
+def test_page_thumb_then_comment_update_one_feedback_record(runtime: Runtime) -> None:
+    handlers = PageHandlers(runtime)
+    history, _, _ = answer_on_page(handlers, QUESTION)
+    liked = gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": False})
+    ids, notice = handlers.thumb(history, {}, "sv", liked)
+    assert notice["value"] == TEXTS["sv"]["thanks"] and list(ids) == [1]
+    ids, box, _ = handlers.comment("Datum saknas.", history, ids, "sv")
+    assert box == ""
+    record = runtime.feedback.list(limit=1)[0]
+    assert (record.rating, record.comment, record.source) == ("down", "Datum saknas.", "chat")
+    assert record.question == QUESTION and record.citations[0].startswith("Källa [1]")
+
+
+def test_page_comment_without_an_answer_asks_for_a_question(runtime: Runtime) -> None:
+    ids, box, notice = PageHandlers(runtime).comment("Bra!", [], {}, "en")
+    assert ids == {} and box == "Bra!" and notice["value"] == TEXTS["en"]["nothing_to_comment"]
+
+
+def test_page_while_loading_says_so(runtime: Runtime) -> None:
+    handlers = PageHandlers(Runtime(runtime.settings))
+    history, question_box, _ = answer_on_page(handlers, QUESTION)
+    assert history[-1]["content"] == TEXTS["sv"]["loading"] and question_box == QUESTION
+
+
+def test_page_relabels_in_english_with_the_filters_choices(runtime: Runtime) -> None:
+    lang, _notice, header, organisations, documents, *rest = PageHandlers(runtime).relabel(
+        "English"
+    )
+    assert lang == "en" and "Policy Assistant" in header["value"]
+    assert ("Landstinget Dalarna", "Landstinget Dalarna") in organisations["choices"]
+    assert any(doc_id == "dalarna-internationell-policy" for _, doc_id in documents["choices"])
+    assert rest[-1]["value"] == TEXTS["en"]["clear"]
