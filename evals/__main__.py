@@ -9,7 +9,6 @@ python -m evals load-benchmark [--seconds S]
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 
@@ -36,8 +35,6 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     command, argv = sys.argv[1], sys.argv[2:]
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG
     if command == "run":
         run(argv)
     elif command == "ablation":

@@ -108,24 +108,17 @@ def _choices_row(sv: dict) -> tuple[gr.Radio, gr.Dropdown, gr.Dropdown]:
     language_choice = gr.Radio(
         list(LANGUAGES), value="Svenska", label="Språk / Language", scale=1, elem_id="pa-language"
     )
-    # allow_custom_value: the filters' choices arrive with the page, per session.
-    organisation = gr.Dropdown(
-        [(sv["all_organisations"], ALL)],
-        value=ALL,
-        label=sv["organisation"],
-        scale=2,
-        elem_id="pa-organisation",
-        allow_custom_value=True,
-    )
-    document = gr.Dropdown(
-        [(sv["all_documents"], ALL)],
-        value=ALL,
-        label=sv["document"],
-        scale=2,
-        elem_id="pa-document",
-        allow_custom_value=True,
-    )
+    organisation = _filter(sv["all_organisations"], sv["organisation"], "pa-organisation")
+    document = _filter(sv["all_documents"], sv["document"], "pa-document")
     return language_choice, organisation, document
+
+
+def _filter(everything: str, label: str, elem_id: str) -> gr.Dropdown:
+    # allow_custom_value: the filter's choices arrive with the page, per session.
+    return gr.Dropdown(
+        [(everything, ALL)], value=ALL, label=label, scale=2, elem_id=elem_id,
+        allow_custom_value=True,
+    )  # fmt: skip
 
 
 def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
