@@ -19,7 +19,8 @@ from assistant.answering.conversation import (
 )
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.protocol import Answerer, Draft, Question
-from assistant.language.analysis import Analyzer
+from assistant.answering.writing import NO_DOCUMENTS
+from assistant.language.analysis import Analyzer, is_english
 from assistant.retrieval.ranking import RetrievalOptions
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
@@ -100,6 +101,10 @@ class Assistant:
 
     def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
         query, filters = self._standalone(messages, filters)
+        if not self.retriever.snapshot().ids:
+            language = "en" if is_english(query) else "sv"
+            yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
+            return
         passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
         context = passages + self.retriever.siblings(passages)
         question = Question(query, self.retriever.vocabulary())

@@ -11,6 +11,11 @@ DECLINE = {
     "sv": "Det framgår inte av dokumenten. De närmaste avsnitten finns under Se även.",
 }
 
+NO_DOCUMENTS = {
+    "en": "No documents have been ingested yet, so there is nothing to answer from.",
+    "sv": "Inga dokument är inlästa ännu, så det finns inget att svara utifrån.",
+}
+
 
 def answer_lines(
     chosen: list[Unit], passages: list[Passage], english: bool

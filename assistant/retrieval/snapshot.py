@@ -117,7 +117,11 @@ class Snapshots:
         generation, rows = self._read_live_chunks()
         rows.sort(key=lambda r: (r[2]["doc_id"], r[2]["position"]))
         metadatas = [r[2] for r in rows]
-        vectors = np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+        vectors = (
+            np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+            if rows
+            else np.zeros((0, 0), dtype=np.float32)  # a new site, or its last document deleted
+        )
         vocabulary = Counter(w for row in rows for w in self.terms.analyzer.words(row[1]))
         snapshot = Snapshot(generation, [r[0] for r in rows], metadatas, vectors, vocabulary)
         snapshot.organisation_of_row = np.array(
