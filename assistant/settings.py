@@ -52,6 +52,24 @@ class Settings(BaseSettings):
         default=None,
         description="Key for ingest, delete and the feedback list; unset: those routes refuse.",
     )
+    trusted_user_header: str | None = Field(
+        default=None,
+        description=(
+            "Header naming the signed-in user (e.g. X-Remote-User), set by the intranet's "
+            "reverse proxy after single sign-on; honoured only from `trusted_proxies`."
+        ),
+    )
+    trusted_proxies: CommaSeparated = Field(
+        default_factory=list,
+        description="Addresses of the reverse proxies whose user header is believed.",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs the chat page's sign-in cookie; unset: a new secret per start (staff sign "
+            "in again after a restart). Set one shared value for several workers or hosts."
+        ),
+    )
     cors_origins: CommaSeparated = Field(
         default_factory=list,
         description="Web origins (comma-separated) whose pages may call the API from a browser.",
@@ -67,7 +85,7 @@ class Settings(BaseSettings):
         description="Folders whose files the ingest route may read by server-side path.",
     )
 
-    @field_validator("api_keys", "cors_origins", "ingest_roots", mode="before")
+    @field_validator("api_keys", "cors_origins", "ingest_roots", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -114,6 +114,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path):
             "POLICY_ASSISTANT_MAX_UPLOAD_BYTES": "300000",
             "POLICY_ASSISTANT_INGEST_ROOTS": str(root / "incoming"),
             "POLICY_ASSISTANT_CORS_ORIGINS": "https://intranet.example",
+            # The tests stand in for the intranet's reverse proxy, on loopback.
+            "POLICY_ASSISTANT_TRUSTED_USER_HEADER": "X-Remote-User",
+            "POLICY_ASSISTANT_TRUSTED_PROXIES": "127.0.0.1",
         },
         api_key="reader-key",
         admin_key="admin-key",

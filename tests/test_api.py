@@ -397,6 +397,8 @@ def test_openapi_documents_every_route(server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/chat/"])
-def test_the_page_is_served(server: LiveServer, path: str) -> None:
-    page = httpx.get(f"{server.url}{path}", follow_redirects=True)
+def test_the_page_is_served(open_server: LiveServer, path: str) -> None:
+    """Without keys the page is open, as the read API is; with keys, see test_chat_page."""
+    page = httpx.get(f"{open_server.url}{path}", follow_redirects=True)
     assert page.status_code == 200 and "Policyassistenten" in page.text
+    assert page.url.path == "/chat/"

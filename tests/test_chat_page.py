@@ -22,7 +22,7 @@ def message_text(message: dict) -> str:
 
 
 def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
-    page = Client(f"{server.url}/chat/", verbose=False)
+    page = Client(f"{server.url}/chat/", verbose=False, headers=server.headers())
     history, question, _notice = page.predict(QUESTION, [], "", "", api_name="/ask")
     assert question == ""
     answer, *panels = history[1:]
@@ -51,6 +51,43 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
     assert titles and all("Landstinget i Jönköpings län" in t for t in titles)
 
 
+# ---- the page is behind the same door as the API ----------------------------------------
+
+
+def test_nothing_on_the_page_answers_without_credentials(server: LiveServer) -> None:
+    with pytest.raises(ValueError, match="credentials were not provided"):
+        Client(f"{server.url}/chat/", verbose=False).predict(QUESTION, [], "", "", api_name="/ask")
+    chat = f"{server.url}/chat"
+    join = {"data": [QUESTION, [], "", "", "sv"], "fn_index": 0, "session_hash": "x"}
+    refused = [
+        httpx.post(f"{chat}/gradio_api/queue/join", json=join),
+        httpx.get(f"{chat}/gradio_api/queue/data", params={"session_hash": "x"}),
+        httpx.get(f"{chat}/config"),
+        httpx.get(f"{chat}/gradio_api/info"),
+        httpx.post(f"{chat}/gradio_api/upload", files={"files": ("a.txt", b"x")}),
+        httpx.get(f"{chat}/gradio_api/file=/etc/hostname"),
+        httpx.get(f"{chat}/config", headers=server.headers("wrong-key")),
+        httpx.get(f"{chat}/config", headers={"X-Remote-User": ""}),
+    ]
+    assert [r.status_code for r in refused] == [401] * len(refused)
+    page = httpx.get(f"{chat}/")
+    assert page.status_code == 303 and page.headers["location"] == "/signin"
+
+
+def test_the_page_opens_with_a_key_or_the_proxys_user_header(server: LiveServer) -> None:
+    chat = f"{server.url}/chat"
+    assert httpx.get(f"{chat}/config", headers=server.headers()).status_code == 200
+    assert httpx.get(f"{chat}/config", headers={"X-Remote-User": "anna.a"}).status_code == 200
+    signin = httpx.post(f"{server.url}/signin", data={"key": "wrong-key"})
+    assert signin.status_code == 401 and "inte" in signin.text
+    with httpx.Client(base_url=server.url) as browser:
+        signed_in = browser.post("/signin", data={"key": "reader-key"})
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/chat/"
+        assert browser.get("/chat/config").status_code == 200
+        browser.get("/signout")
+        assert browser.get("/chat/config").status_code == 401
+
+
 # ---- in a real browser: one headless Chromium per module, a fresh page per test ----------
 
 
@@ -75,7 +112,9 @@ def page(browser, server: LiveServer, tmp_path: Path):
     page = context.new_page()
     page.outside = []  # type: ignore[attr-defined]
     page.on("request", lambda r: _note_outside(page, server, r.url))
-    page.goto(f"{server.url}/")
+    page.goto(f"{server.url}/")  # → the page → the sign-in form, keys being configured
+    page.locator("#key").fill(server.api_key or "")
+    page.locator("#signin").click()
     expect(page.get_by_text("Policyassistenten").first).to_be_visible(timeout=30_000)
     expect(page.locator("#pa-ask")).to_have_text("Fråga")
     yield page

@@ -177,3 +177,12 @@ def test_page_relabels_in_english_with_the_filters_choices(runtime: Runtime) -> 
     assert ("Landstinget Dalarna", "Landstinget Dalarna") in organisations["choices"]
     assert any(doc_id == "dalarna-internationell-policy" for _, doc_id in documents["choices"])
     assert rest[-1]["value"] == TEXTS["en"]["clear"]
+
+
+def test_a_user_header_from_an_untrusted_address_is_ignored(runtime: Runtime) -> None:
+    settings = runtime.settings.model_copy(
+        update={"trusted_user_header": "X-Remote-User", "trusted_proxies": ["10.0.0.1"]}
+    )
+    client = TestClient(create_app(settings, Runtime(settings, runtime.assistant)))
+    assert client.get("/chat/config", headers={"X-Remote-User": "anna"}).status_code == 401
+    assert client.get("/chat/config", headers=bearer(READ)).status_code == 200

@@ -8,6 +8,7 @@ get the runtime and the assistant through dependencies. Nothing happens at impor
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,11 +17,13 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.service import InvalidQuestionError
 from assistant.settings import Settings
-from assistant.web.routes import admin, chat, documents, feedback, health, openai
+from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin
 from assistant.web.runtime import NotReadyError, Runtime
+from assistant.web.security import SignInFirst, page_user
 
 log = logging.getLogger(__name__)
 BODY_LIMIT_SCOPE_KEY = "starlette.max_body_size"  # where the framework keeps the route's limit
@@ -56,8 +59,23 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     for router in (health.router, chat.router, openai.router, documents.router, feedback.router):
         app.include_router(router)
     app.include_router(admin.router, max_body_size=settings.max_upload_bytes)
+    if settings.api_keys:
+        _page_behind_keys(app, settings)
     _mount_chat_page(app, runtime)
     return app
+
+
+def _page_behind_keys(app: FastAPI, settings: Settings) -> None:
+    """With keys configured, the page asks for one too (or the intranet's sign-on)."""
+    app.include_router(signin.router)
+    app.add_middleware(SignInFirst, user=page_user(settings))
+    secret = settings.session_secret
+    app.add_middleware(
+        SessionMiddleware,  # outermost, so the sign-in redirect can read the session
+        secret_key=secret.get_secret_value() if secret else secrets.token_urlsafe(32),
+        session_cookie="policy_assistant_session",
+        max_age=None,  # signed in for the browser session
+    )
 
 
 def _warn_about_open_routes(settings: Settings) -> None:
@@ -93,7 +111,18 @@ def _mount_chat_page(app: FastAPI, runtime: Runtime) -> None:
 
     from assistant.web.page.layout import build_chat_page
 
+    settings = runtime.settings
     page = build_chat_page(runtime)
     gr.mount_gradio_app(
-        app, page.blocks, path="/chat", theme=page.theme, css=page.css, footer_links=[]
+        app,
+        page.blocks,
+        path="/chat",
+        theme=page.theme,
+        css=page.css,
+        footer_links=[],
+        auth_dependency=page_user(settings) if settings.api_keys else None,
+        max_file_size=1,  # the page takes no files: nothing may be uploaded through it
+        enable_monitoring=False,
+        mcp_server=False,
+        pwa=False,
     )

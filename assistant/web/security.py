@@ -7,11 +7,15 @@ Each router sets one of these as its dependency, once.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.settings import Settings
 from assistant.web.dependencies import RuntimeDep
@@ -40,7 +44,7 @@ def require_reader(runtime: RuntimeDep, credentials: Credentials) -> None:
     key = credentials.credentials if credentials else None
     if key is None:
         raise HTTPException(401, "An API key is required.", CHALLENGE)
-    if not (is_reader_key(settings, key) or is_admin_key(settings, key)):
+    if not valid_key(settings, key):
         raise HTTPException(401, "This API key is not valid.", CHALLENGE)
 
 
@@ -72,3 +76,59 @@ def is_admin_key(settings: Settings, key: str) -> bool:
 
 reader = Depends(require_reader)
 admin = Depends(require_admin)
+
+
+# ---- the chat page: the same keys, or the intranet's sign-on through its reverse proxy ----
+
+SESSION_USER = "user"
+
+
+def key_name(key: str) -> str:
+    """How a key appears in logs and feedback: never the key itself."""
+    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def page_user(settings: Settings) -> Callable[[Request], str | None]:
+    """Gradio's `auth_dependency` for the page: who this request is, or None to refuse it.
+
+    A browser signs in once with a key (a signed session cookie); a reverse proxy that did
+    single sign-on names the user in a header, believed only from the trusted proxies; a
+    program such as `gradio_client` sends the key as `Authorization: Bearer`.
+    """
+
+    def user(request: Request) -> str | None:
+        header = settings.trusted_user_header
+        client = request.client.host if request.client else None
+        if header and client in settings.trusted_proxies and request.headers.get(header):
+            return request.headers[header]
+        if "session" in request.scope and request.session.get(SESSION_USER):
+            return request.session[SESSION_USER]
+        scheme, _, key = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and valid_key(settings, key):
+            return key_name(key)
+        return None
+
+    return user
+
+
+def valid_key(settings: Settings, key: str) -> bool:
+    return bool(key) and (is_reader_key(settings, key) or is_admin_key(settings, key))
+
+
+class SignInFirst:
+    """Sends a browser that opens the page without credentials to the sign-in form, instead
+    of the bare 401 that Gradio answers every other page route with."""
+
+    def __init__(self, app: ASGIApp, user: Callable[[Request], str | None]) -> None:
+        self.app = app
+        self.user = user
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        opens_page = scope["type"] == "http" and scope["path"] in PAGE_PATHS
+        if opens_page and scope["method"] == "GET" and self.user(Request(scope)) is None:
+            await RedirectResponse("/signin", status_code=303)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+PAGE_PATHS = {"/chat", "/chat/"}
