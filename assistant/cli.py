@@ -82,7 +82,7 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool) -> int:
         console.print(f"[red]Not found: {', '.join(map(str, missing))}[/red]")
         return 2
     store = open_store(settings, make_embedder(settings.embedder))
-    indexer = Indexer(store, Catalog(settings.catalog_db))
+    indexer = Indexer.from_settings(store, Catalog(settings.catalog_db), settings)
     files = discover(paths)
     with Progress(
         TextColumn("[bold]ingest"),

@@ -80,6 +80,20 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=50_000_000, ge=1_000, description="Larger ingest uploads are refused with 413."
     )
+    max_document_bytes: int = Field(
+        default=50_000_000, ge=1_000, description="Larger files are refused at ingest."
+    )
+    max_document_chars: int = Field(
+        default=5_000_000, ge=1_000, description="Documents with more text are refused."
+    )
+    max_document_elements: int = Field(
+        default=200_000,
+        ge=100,
+        description="DOCX files with more XML elements, HTML files with more tags, are refused.",
+    )
+    max_document_chunks: int = Field(
+        default=20_000, ge=10, description="Documents with more paragraphs are refused."
+    )
     ingest_roots: CommaSeparated = Field(
         default_factory=lambda: ["corpus"],
         description="Folders whose files the ingest route may read by server-side path.",

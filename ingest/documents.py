@@ -49,6 +49,19 @@ class LoadedDocument:
         self.text = BLOCK_SEPARATOR.join(parts)
 
 
+@dataclass(frozen=True)
+class LoadLimits:
+    """What one file may hold before it is refused, checked before a library parses it, so
+    a small file built to expand (nested YAML aliases, millions of empty DOCX paragraphs) is
+    a clear per-file error, never a server that runs out of memory."""
+
+    max_bytes: int = 50_000_000  # the file as stored
+    max_chars: int = 5_000_000  # the document's text
+    max_elements: int = 200_000  # XML elements of a DOCX, tags of an HTML file
+    max_chunks: int = 20_000  # paragraphs indexed for one document
+    max_front_matter_chars: int = 500_000  # statutes list their amendments there (up to 80 kB)
+
+
 class LoadError(Exception):
     """A file that cannot be ingested; the message names the file and says why."""
 

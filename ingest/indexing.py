@@ -19,10 +19,11 @@ from typing import Literal
 from langchain_core.documents import Document
 from langchain_core.indexing import index
 
+from assistant.settings import Settings
 from assistant.storage.catalog import Catalog, VersionRecord
 from assistant.storage.vectors import Store
 from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text
-from ingest.documents import LoadedDocument, LoadError
+from ingest.documents import LoadedDocument, LoadError, LoadLimits
 from ingest.loaders import load_file
 
 log = logging.getLogger(__name__)
@@ -66,11 +67,26 @@ def discover(paths: Sequence[Path]) -> list[Path]:
 
 class Indexer:
     def __init__(
-        self, store: Store, catalog: Catalog, options: ChunkingOptions | None = None
+        self,
+        store: Store,
+        catalog: Catalog,
+        options: ChunkingOptions | None = None,
+        limits: LoadLimits | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.options = options or ChunkingOptions()
+        self.limits = limits or LoadLimits()
+
+    @classmethod
+    def from_settings(cls, store: Store, catalog: Catalog, settings: Settings) -> Indexer:
+        limits = LoadLimits(
+            max_bytes=settings.max_document_bytes,
+            max_chars=settings.max_document_chars,
+            max_elements=settings.max_document_elements,
+            max_chunks=settings.max_document_chunks,
+        )
+        return cls(store, catalog, limits=limits)
 
     def ingest(
         self,
@@ -121,7 +137,7 @@ class Indexer:
         return True
 
     def _ingest_file(self, path: Path, seen: dict[str, Path], report: IngestReport) -> None:
-        doc = load_file(path)
+        doc = load_file(path, self.limits)
         earlier = seen.get(doc.doc_id)
         if earlier is not None and doc.effective_date is None:
             raise LoadError(
@@ -135,6 +151,10 @@ class Indexer:
             report.unchanged.append(doc.doc_id)
             return
         chunks = chunk_document(doc, self.options)
+        if len(chunks) > self.limits.max_chunks:
+            raise LoadError(
+                path, f"{len(chunks)} paragraphs; the limit is {self.limits.max_chunks}"
+            )
         documents = [_langchain_document(doc, chunk) for chunk in chunks]
         try:
             self._index(documents, cleanup=None)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
-from ingest.documents import Block, LoadedDocument, LoadError
+from ingest.documents import Block, LoadedDocument, LoadError, LoadLimits
 from ingest.identity import loaded_document
 
 BULLET = re.compile(r"^([-•–*▪◦]|\d{1,2}[.)]|[a-z][.)])\s+")
 PAGE_NUMBER = re.compile(r"^(\d{1,4}|sida \d+( av \d+)?|page \d+( of \d+)?)$", re.IGNORECASE)
 
 
-def load_pdf(path: Path, raw: bytes) -> LoadedDocument:
+def load_pdf(path: Path, raw: bytes, limits: LoadLimits) -> LoadedDocument:
     from pypdf import PdfReader
 
     try:
@@ -73,10 +74,11 @@ def _looks_like_heading(line: str) -> bool:
 DOCX_HEADING = re.compile(r"^(heading|rubrik)\s*(\d)$", re.IGNORECASE)
 
 
-def load_docx(path: Path, raw: bytes) -> LoadedDocument:
+def load_docx(path: Path, raw: bytes, limits: LoadLimits) -> LoadedDocument:
     import docx
     from docx.table import Table
 
+    _check_docx_size(path, raw, limits)
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as error:  # python-docx raises zip, XML and package errors
@@ -107,17 +109,33 @@ def load_docx(path: Path, raw: bytes) -> LoadedDocument:
     return loaded_document(path, raw, blocks, {"title": title} if title else {})
 
 
+def _check_docx_size(path: Path, raw: bytes, limits: LoadLimits) -> None:
+    """Count the body's XML elements before python-docx builds them all in memory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            info = package.getinfo("word/document.xml")
+            if info.file_size > limits.max_elements * 200:
+                raise LoadError(path, f"its text part unpacks to {info.file_size} bytes")
+            elements = package.read(info).count(b"<")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise LoadError(path, f"not a readable DOCX ({type(error).__name__}: {error})") from error
+    if elements > limits.max_elements:
+        raise LoadError(path, f"{elements} XML elements; the limit is {limits.max_elements}")
+
+
 # ---- HTML ----------------------------------------------------------------------------------
 
 HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "dt", "dd", "tr"]
 HTML_CHROME = ["script", "style", "nav", "header", "footer", "aside", "noscript", "form"]
 
 
-def load_html(path: Path, raw: bytes) -> LoadedDocument:
+def load_html(path: Path, raw: bytes, limits: LoadLimits) -> LoadedDocument:
     from bs4 import BeautifulSoup
 
     if b"\x00" in raw:
         raise LoadError(path, "not a text file (binary content)")
+    if raw.count(b"<") > limits.max_elements:
+        raise LoadError(path, f"more than {limits.max_elements} HTML tags")
     soup = BeautifulSoup(raw, "html.parser")
     title = soup.title.get_text(strip=True) if soup.title else ""
     for chrome in soup(HTML_CHROME):

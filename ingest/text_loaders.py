@@ -15,7 +15,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.documents import Block, LoadedDocument, LoadError
+from ingest.documents import Block, LoadedDocument, LoadError, LoadLimits
 from ingest.identity import loaded_document
 
 # A bold-only line such as "**Landstingsfullmäktige**" is a heading in PDF-converted policies.
@@ -31,21 +31,47 @@ def _decode(path: Path, raw: bytes) -> str:
         raise LoadError(path, f"not UTF-8 text (byte {error.start})") from error
 
 
-def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+class _NoAliases(yaml.SafeLoader):
+    """Front matter is a few plain fields; refusing YAML's anchors and aliases refuses the
+    "billion laughs" file, whose few hundred bytes expand without limit."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("anchors and aliases (&, *) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+class _FrontMatter(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_NoAliases)
+
+
+def _split_front_matter(path: Path, text: str, limits: LoadLimits) -> tuple[dict[str, Any], str]:
+    handler = _FrontMatter()
+    if handler.detect(text):
+        front_matter = handler.split(text)[0]
+        if len(front_matter) > limits.max_front_matter_chars:
+            raise LoadError(
+                path,
+                f"front matter of {len(front_matter)} characters; "
+                f"the limit is {limits.max_front_matter_chars}",
+            )
     try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as error:
+        post = frontmatter.loads(text, handler=handler)
+    except (yaml.YAMLError, ValueError) as error:
         raise LoadError(path, f"front matter is not valid YAML ({error})") from error
+    if not isinstance(post.metadata, dict):
+        raise LoadError(path, "front matter is not a set of fields")
     return dict(post.metadata), post.content
 
 
-def load_markdown(path: Path, raw: bytes) -> LoadedDocument:
-    meta, body = _split_front_matter(path, _decode(path, raw))
+def load_markdown(path: Path, raw: bytes, limits: LoadLimits) -> LoadedDocument:
+    meta, body = _split_front_matter(path, _decode(path, raw), limits)
     return loaded_document(path, raw, markdown_blocks(body), meta)
 
 
-def load_text(path: Path, raw: bytes) -> LoadedDocument:
-    meta, body = _split_front_matter(path, _decode(path, raw))
+def load_text(path: Path, raw: bytes, limits: LoadLimits) -> LoadedDocument:
+    meta, body = _split_front_matter(path, _decode(path, raw), limits)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body)]
     return loaded_document(path, raw, [Block("paragraph", p) for p in paragraphs if p], meta)
 

@@ -186,3 +186,17 @@ def test_a_user_header_from_an_untrusted_address_is_ignored(runtime: Runtime) ->
     client = TestClient(create_app(settings, Runtime(settings, runtime.assistant)))
     assert client.get("/chat/config", headers={"X-Remote-User": "anna"}).status_code == 401
     assert client.get("/chat/config", headers=bearer(READ)).status_code == 200
+
+
+def test_an_uploaded_docx_bomb_is_a_422_and_the_index_is_unchanged(
+    client: TestClient, runtime: Runtime, tmp_path
+) -> None:
+    from tests.test_hostile_files import element_bomb
+
+    before = client.get("/v1/info", headers=bearer(READ)).json()
+    bomb = element_bomb(tmp_path / "bomb.docx").read_bytes()
+    files = {"files": ("bomb.docx", bomb, "application/octet-stream")}
+    response = client.post("/v1/ingest", files=files, headers=bearer(ADMIN))
+    assert response.status_code == 422
+    assert "XML elements" in response.json()["failed"][0]["reason"]
+    assert client.get("/v1/info", headers=bearer(READ)).json() == before

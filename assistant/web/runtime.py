@@ -39,7 +39,7 @@ class Runtime:
             self._use(assistant)
 
     def _use(self, assistant: Assistant) -> None:
-        self._indexer = Indexer(assistant.store, assistant.catalog)
+        self._indexer = Indexer.from_settings(assistant.store, assistant.catalog, self.settings)
         self._assistant = assistant
         self._ready.set()
 

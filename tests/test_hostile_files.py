@@ -1,0 +1,88 @@
+"""Files built to hurt: each is a clear per-file error, the rest of the run goes on, and the
+index keeps what it had."""
+
+from __future__ import annotations
+
+import io
+import resource
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from ingest.documents import LoadError
+from ingest.indexing import Indexer
+from ingest.loaders import load_file
+from tests.conftest import CORPUS
+
+# 417 bytes of YAML whose aliases expand to 10^9 strings when walked.
+ALIAS_BOMB = """---
+title: Policy
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+---
+# Policy
+
+Text.
+"""
+
+
+def element_bomb(path: Path, paragraphs: int = 1_000_000) -> Path:
+    """A real DOCX whose body holds a million empty paragraphs: a few kB zipped."""
+    source = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Policyn gäller alla.")
+    document.save(source)
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as bomb:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * paragraphs)
+            bomb.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_yaml_aliases_in_front_matter_are_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.md"
+    bomb.write_text(ALIAS_BOMB, encoding="utf-8")
+    assert bomb.stat().st_size < 500
+    with pytest.raises(LoadError, match="aliases"):
+        load_file(bomb)
+
+
+def test_a_docx_of_a_million_empty_paragraphs_is_refused_before_parsing(tmp_path: Path) -> None:
+    bomb = element_bomb(tmp_path / "bomb.docx")
+    assert bomb.stat().st_size < 200_000
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(LoadError, match="XML elements"):
+        load_file(bomb)
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
+    assert grown_kb < 200_000, f"peak memory grew by {grown_kb} kB"
+
+
+def test_a_run_goes_on_past_hostile_files_and_keeps_the_index(
+    indexer: Indexer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "incoming"
+    shutil.copytree(CORPUS, folder)
+    (folder / "bomb.md").write_text(ALIAS_BOMB, encoding="utf-8")
+    element_bomb(folder / "bomb.docx")
+    (folder / "bad.html").write_bytes(b"<p>" * 300_000)
+    report = indexer.ingest([folder])
+    failed = {Path(file).name: reason for file, reason in report.failed}
+    assert set(failed) == {"bomb.md", "bomb.docx", "bad.html"}
+    assert "aliases" in failed["bomb.md"] and "XML elements" in failed["bomb.docx"]
+    assert len(report.added) == 2  # the two policies
+    chunks = indexer.store.count()
+    again = indexer.ingest([folder])
+    assert len(again.failed) == 3 and len(again.unchanged) == 2
+    assert indexer.store.count() == chunks
