@@ -144,6 +144,17 @@ def ask_on_page(page, question: str, expected: str = "Källa [1]") -> None:
     wait_until_answered(page, expected)
 
 
+def new_conversation(page) -> None:
+    """Start over, and wait until the page has (the clear empties the question box too)."""
+    from playwright.sync_api import expect
+
+    page.locator("#pa-clear").click()
+    expect(page.locator("#pa-chat")).not_to_contain_text("[1]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.pending, .generating').length === 0", timeout=20_000
+    )
+
+
 def wait_until_answered(page, expected: str) -> None:
     from playwright.sync_api import expect
 
@@ -189,7 +200,7 @@ def test_browser_decline_notice_and_new_conversation(page) -> None:
 
     ask_on_page(page, "Vad kostar en parkeringsplats vid sjukhuset?", expected="Se även [1]")
     expect(page.locator("#pa-notice")).to_contain_text("Dokumenten säger inget")
-    page.locator("#pa-clear").click()
+    new_conversation(page)
     expect(page.locator("#pa-chat")).not_to_contain_text("parkeringsplats")
     expect(page.locator("#pa-notice")).to_be_hidden()
 
@@ -217,3 +228,69 @@ def test_browser_switches_to_english(page) -> None:
     expect(page.locator("#pa-ask")).to_have_text("Ask")
     expect(page.locator("#pa-clear")).to_have_text("New conversation")
     ask_on_page(page, "Who adopts the international policy in Dalarna?", expected="Source [1]")
+
+
+# ---- document text is shown as typed: never rendered, run or fetched ----------------------
+
+HOSTILE_POLICY = """---
+id: riktlinje-testning
+title: Riktlinje för testning
+organisation: Testregionen
+---
+Riktlinje för testning
+
+Ansvarig för riktlinjen är kvalitetsstrategen <b>Fet</b> <script>window.pwned=1</script> enligt beslut.
+
+Kartan ![karta](http://127.0.0.1:9/karta.png) visar området <img src=x onerror="window.pwned=2"> där riktlinjen gäller.
+"""  # noqa: E501
+SCRIPT_SENTENCE = (
+    "Ansvarig för riktlinjen är kvalitetsstrategen <b>Fet</b> "
+    "<script>window.pwned=1</script> enligt beslut."
+)
+IMAGE_SENTENCE = (
+    "Kartan ![karta](http://127.0.0.1:9/karta.png) visar området "
+    '<img src=x onerror="window.pwned=2"> där riktlinjen gäller.'
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path):
+    from tests.conftest import copy_data
+    from tests.live_server import start_server
+
+    root = tmp_path_factory.mktemp("hostile")
+    live = start_server(copy_data(corpus_data, root / "data"), {}, admin_key="admin-key")
+    files = {"files": ("riktlinje.txt", HOSTILE_POLICY.encode(), "text/plain")}
+    ingested = httpx.post(
+        f"{live.url}/v1/ingest", files=files, headers=live.headers("admin-key"), timeout=60
+    )
+    assert ingested.status_code == 200, ingested.text
+    yield live
+    live.stop()
+
+
+def test_browser_shows_document_text_as_typed(browser, hostile_server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(hostile_server.url) else outside.append(r.url)
+    )
+    page.goto(f"{hostile_server.url}/chat/")
+    expect(page.locator("#pa-ask")).to_have_text("Fråga", timeout=30_000)
+    chat = page.locator("#pa-chat")
+    for question, sentence in [
+        ("Vem är ansvarig för riktlinjen för testning?", SCRIPT_SENTENCE),
+        ("Vad visar kartan i riktlinjen för testning?", IMAGE_SENTENCE),
+    ]:
+        ask_on_page(page, question)
+        expect(chat).to_contain_text(sentence)  # in the answer, as typed
+        new_conversation(page)
+    ask_on_page(page, "Vem är ansvarig för riktlinjen för testning?")
+    chat.get_by_text("Källa [1]").click()
+    expect(chat.locator("blockquote")).to_contain_text(SCRIPT_SENTENCE)  # in the citation
+    assert page.evaluate("() => window.pwned") is None
+    assert not chat.locator("img, script, b").count()
+    assert not outside, f"the page fetched from outside the server: {outside}"
+    page.close()

@@ -15,6 +15,7 @@ from assistant.service import InvalidQuestionError
 from assistant.storage.feedback import Feedback
 from assistant.types import Answer, Filters, Message
 from assistant.web.page.history import (
+    answer_piece,
     citation_panels,
     conversation,
     judged_turn,
@@ -56,7 +57,7 @@ class PageHandlers:
                     shown = gr.update(value=t["declined"], visible=not piece.answered)
                     yield history, "", shown
                 else:
-                    history[-1]["content"] += piece
+                    history[-1]["content"] += answer_piece(piece)
                     yield history, "", gr.update(visible=False)
         except InvalidQuestionError as error:
             history[-1]["content"] = str(error)

@@ -6,9 +6,36 @@ to staff but are not turns of the conversation the service sees.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from assistant.types import Answer, Citation, Message
+
+# What Markdown would act on; escaped, each shows as the character itself.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+ESCAPED = re.compile(r"\\(.)")
+LIST_MARKER = re.compile(r"^(\n?- )?")
+
+
+def as_typed(text: str) -> str:
+    """Source text for the page's Markdown, so that it shows exactly as typed: no markup,
+    no HTML element, no image fetched from wherever a document points."""
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("://", "&#58;//")  # no autolink: a URL stays text, as typed
+
+
+def answer_piece(piece: str) -> str:
+    """A piece of the answer as the page shows it: the answer's own list marker kept, the
+    quoted source text shown as typed."""
+    marker = LIST_MARKER.match(piece).group(0)  # type: ignore[union-attr]
+    return marker + as_typed(piece[len(marker) :])
+
+
+def plain(shown: str) -> str:
+    """What the page shows, back as the text it came from (for feedback records)."""
+    return html.unescape(ESCAPED.sub(r"\1", shown))
 
 
 def citation_panels(answer: Answer, t: dict[str, Any]) -> list[dict]:
@@ -55,7 +82,7 @@ def judged_turn(history: list[dict], index: int) -> tuple[str, str, list[str]]:
         if not is_panel(message):
             break
         citations.append(message["metadata"]["title"])
-    return question, text_of(history[answer_index]["content"]), citations
+    return plain(question), plain(text_of(history[answer_index]["content"])), citations
 
 
 def is_panel(message: dict) -> bool:
@@ -80,10 +107,11 @@ def _origin(citation: Citation) -> str:
 
 
 def _citation_body(citation: Citation, t: dict[str, Any]) -> str:
-    quote = "\n".join(f"> {line}" if line.strip() else ">" for line in citation.text.splitlines())
+    lines = citation.text.splitlines()
+    quote = "\n".join(f"> {as_typed(line)}" if line.strip() else ">" for line in lines)
     return (
         f"{quote}\n\n"
-        f"**{t['document_label']}:** {citation.source}  \n"
-        f"**{t['section_label']}:** {citation.section}  \n"
-        f"**{t['version_label']}:** {citation.version}"
+        f"**{t['document_label']}:** {as_typed(citation.source)}  \n"
+        f"**{t['section_label']}:** {as_typed(citation.section)}  \n"
+        f"**{t['version_label']}:** {as_typed(citation.version)}"
     )

@@ -82,6 +82,7 @@ def _components() -> Components:
         elem_id="pa-chat",
         examples=[{"text": q} for q in sv["examples"]],
         buttons=["copy"],
+        latex_delimiters=[],  # a "$" in a policy is a currency sign, not mathematics
     )
     notice = gr.Markdown(visible=False, elem_classes=["pa-notice"], elem_id="pa-notice")
     with gr.Row():
