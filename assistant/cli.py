@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +23,7 @@ from assistant.types import Filters, Message
 from ingest.indexing import Indexer, IngestReport, discover
 
 console = Console()
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,12 +141,19 @@ def ask_question(settings: Settings, question: str, filters: Filters, as_json: b
     if as_json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return 0
-    console.print(answer.text, highlight=False)
+    console.print(printable(answer.text), markup=False, highlight=False)
     if answer.citations:
         console.print(f"\n[bold]{answer.sources_heading}[/bold]")
     for number, citation in enumerate(answer.citations, start=1):
-        console.print(f"[{number}] {citation.reference}\n    {citation.text}", highlight=False)
+        line = f"[{number}] {citation.reference}\n    {citation.text}"
+        console.print(printable(line), markup=False, highlight=False)
     return 0
+
+
+def printable(text: str) -> str:
+    """Document text for a terminal: control characters (escape sequences among them) that a
+    file may hold are dropped, so a citation cannot move the cursor or recolour the screen."""
+    return CONTROL.sub("", text)
 
 
 def run_server(settings: Settings, host: str | None, port: int | None) -> int:

@@ -65,6 +65,14 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
+def refuse_links_out(path: Path, folders: Sequence[Path]) -> None:
+    """A file found under a folder must be in it: a link inside an ingest root must not make
+    a file elsewhere on the server (/etc/passwd, say) searchable."""
+    for folder in folders:
+        if path.is_relative_to(folder) and not path.resolve().is_relative_to(folder.resolve()):
+            raise LoadError(path, f"is a link to a file outside {folder}; not ingested")
+
+
 class Indexer:
     def __init__(
         self,
@@ -100,8 +108,10 @@ class Indexer:
         report = IngestReport()
         seen: dict[str, Path] = {}
         failed_files: set[Path] = set()
+        folders = [p for p in paths if p.is_dir()]
         for path in discover(paths):
             try:
+                refuse_links_out(path, folders)
                 self._ingest_file(path, seen, report)
             except LoadError as error:
                 report.failed.append((str(path), error.reason))

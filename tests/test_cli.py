@@ -76,3 +76,19 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
     too_long = run(tmp_path / "never-opened", "ask", "policy " * 1000)
     assert too_long.returncode == 2 and "limit" in too_long.stdout
     assert not (tmp_path / "never-opened").exists()
+
+
+def test_ask_prints_markup_and_escape_sequences_in_a_citation_as_text(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.md"
+    policy.write_text(
+        "---\ntitle: Avgiftspolicy\n---\n# Avgifter\n\n"
+        "Avgiften för parkering är [/] 20 kronor [bold]per dag[/bold] \x1b[31ménligt\x1b[0m "
+        "beslut av regionstyrelsen.\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    assert run(data, "ingest", str(policy)).returncode == 0
+    result = run(data, "ask", "Vad är avgiften för parkering?")
+    assert result.returncode == 0, result.stderr
+    assert "[/] 20 kronor [bold]per dag[/bold]" in result.stdout
+    assert "\x1b" not in result.stdout  # what is left of the sequence is plain text

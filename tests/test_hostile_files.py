@@ -86,3 +86,20 @@ def test_a_run_goes_on_past_hostile_files_and_keeps_the_index(
     again = indexer.ingest([folder])
     assert len(again.failed) == 3 and len(again.unchanged) == 2
     assert indexer.store.count() == chunks
+
+
+def test_a_link_out_of_an_ingest_folder_is_refused(indexer: Indexer, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Hemligt\n\nLösenordet till servern är hunter2.\n", encoding="utf-8")
+    folder = tmp_path / "incoming"
+    shutil.copytree(CORPUS, folder)
+    (folder / "policy-link.md").symlink_to(secret)
+    (folder / "texter").mkdir()
+    (folder / "texter" / "riktlinje.md").write_text("# Riktlinje\n\nGäller alla.\n")
+    (folder / "riktlinje-genväg.md").symlink_to(folder / "texter" / "riktlinje.md")
+    report = indexer.ingest([folder])
+    failed = {Path(file).name: reason for file, reason in report.failed}
+    assert list(failed) == ["policy-link.md"] and "outside" in failed["policy-link.md"]
+    assert "riktlinje-genväg" in report.added  # a link that stays inside is fine
+    assert not any("hunter2" in text for text in indexer.store.collection.get()["documents"])
+    assert not any("secret" in d.doc_id for d in indexer.catalog.documents(include_deleted=True))

@@ -200,3 +200,4 @@ def test_an_uploaded_docx_bomb_is_a_422_and_the_index_is_unchanged(
     assert response.status_code == 422
     assert "XML elements" in response.json()["failed"][0]["reason"]
     assert client.get("/v1/info", headers=bearer(READ)).json() == before
+    assert not list(runtime.settings.uploads_dir.rglob("*.docx"))  # uploads are not kept

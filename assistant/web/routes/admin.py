@@ -6,6 +6,7 @@ its versions. Uploads go through the same incremental ingest as the CLI.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,7 +65,11 @@ def ingest(
         raise HTTPException(422, "Nothing to ingest: upload files or give paths.")
     with runtime.ingest_lock:
         uploaded = _save_uploads(runtime.settings.uploads_dir, files)
-        report = indexer.ingest([*uploaded.values(), *targets], prune=prune)
+        try:
+            report = indexer.ingest([*uploaded.values(), *targets], prune=prune)
+        finally:  # the catalogue keeps each version's text; the upload itself is not needed
+            for path in uploaded.values():
+                shutil.rmtree(path.parent, ignore_errors=True)
     names = {str(path): name for name, path in uploaded.items()}
     body = IngestOut(
         added=report.added,
@@ -91,7 +96,7 @@ def _allowed_path(settings: Settings, raw: str) -> Path:
 
 
 def _save_uploads(folder: Path, files: list[UploadFile]) -> dict[str, Path]:
-    """Keep each upload under data/uploads/<run>/ (the original file stays on record)."""
+    """Each upload under data/uploads/<run>/ while it is ingested, under its own name."""
     run = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     saved: dict[str, Path] = {}
     for upload in files:
