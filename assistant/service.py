@@ -27,7 +27,7 @@ from assistant.settings import Settings
 from assistant.storage.catalog import Catalog, DocumentRecord
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
-from assistant.types import Answer, Citation, Filters, Message, Passage
+from assistant.types import Answer, Citation, Filters, Labels, Message, Passage, may_read
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Assistant:
         self.analyzer = Analyzer()
         self.retriever = Retriever(self.store, self.catalog, self.analyzer, retrieval)
         self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
-        self._organisations: tuple[int, list[Organisation]] = (-1, [])
+        self._organisations: dict[tuple[int, Labels | None], list[Organisation]] = {}
 
     def ask(self, messages: list[Message], filters: Filters | None = None) -> Answer:
         return self.respond(messages, filters).answer
@@ -122,7 +122,7 @@ class Assistant:
         """The question retrieval uses, and the filters with the organisation it names."""
         questions = [m.content for m in messages if m.role == "user"]
         check_question(questions, self.settings.max_question_chars)
-        organisations = self.organisations()
+        organisations = self.organisations(filters.labels if filters else None)
         if filters is not None and filters.organisation:
             # The organisation chosen in a filter outranks the one the conversation was about.
             organisations = [o for o in organisations if o.name == filters.organisation]
@@ -135,24 +135,31 @@ class Assistant:
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
         return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
 
-    def documents(self, include_deleted: bool = False) -> list[DocumentRecord]:
-        return self.catalog.documents(include_deleted=include_deleted)
+    def documents(
+        self, include_deleted: bool = False, labels: Labels | None = None
+    ) -> list[DocumentRecord]:
+        """The documents a caller with `labels` may read (`None`: every document)."""
+        records = self.catalog.documents(include_deleted=include_deleted)
+        return [r for r in records if may_read(r.latest.access, labels)]
 
-    def document(self, doc_id: str) -> DocumentView | None:
-        record = next((d for d in self.catalog.documents(True) if d.doc_id == doc_id), None)
+    def document(self, doc_id: str, labels: Labels | None = None) -> DocumentView | None:
+        """A readable document's record and live paragraphs; None also when it may not be read,
+        so a caller cannot tell a restricted document from a missing one."""
+        record = next((d for d in self.documents(True, labels) if d.doc_id == doc_id), None)
         if record is None:
             return None
         return DocumentView(record, self.retriever.document_passages(doc_id))
 
-    def info(self) -> IndexInfo:
-        live = [d.live for d in self.catalog.documents() if d.live is not None]
+    def info(self, labels: Labels | None = None) -> IndexInfo:
+        live = [d.live for d in self.documents(labels=labels) if d.live is not None]
+        readable = {v.doc_id for v in live}
         digest = hashlib.sha256(
             "\n".join(sorted(f"{v.doc_id}:{v.content_hash}" for v in live)).encode()
         ).hexdigest()
         return IndexInfo(
             embedder=self.store.embedder.name,
             documents=len(live),
-            chunks=len(self.retriever.snapshot().ids),
+            chunks=sum(1 for d in self.retriever.snapshot().doc_id_of_row if d in readable),
             corpus_version=digest[:12],
             last_ingested=max((v.ingested_at for v in live), default=None),
         )
@@ -162,18 +169,18 @@ class Assistant:
         self.retriever.snapshot()
         self.ask([Message("user", "Vem antar policyn?")])
 
-    def organisations(self) -> list[Organisation]:
-        generation = self.catalog.generation()
-        if self._organisations[0] != generation:
+    def organisations(self, labels: Labels | None = None) -> list[Organisation]:
+        """The organisations of the documents a caller may read, each known by its own words."""
+        key = (self.catalog.generation(), labels)
+        if key not in self._organisations:
+            documents = self.documents(labels=labels)
             names = sorted(
-                {
-                    d.live.organisation
-                    for d in self.catalog.documents()
-                    if d.live and d.live.organisation
-                }
+                {d.live.organisation for d in documents if d.live and d.live.organisation}
             )
-            self._organisations = (generation, organisations_from_names(names))
-        return self._organisations[1]
+            if any(generation != key[0] for generation, _ in self._organisations):
+                self._organisations.clear()  # the catalogue changed
+            self._organisations[key] = organisations_from_names(names)
+        return self._organisations[key]
 
     def _citation(self, passage: Passage) -> Citation:
         live = self.catalog.live(passage.doc_id)

@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     max_document_chunks: int = Field(
         default=20_000, ge=10, description="Documents with more paragraphs are refused."
     )
+    access: Path | None = Field(
+        default=None,
+        description=(
+            "YAML file mapping API keys and signed-in users to the access labels they may "
+            "read; unset: callers read only documents without labels (the admin key, all)."
+        ),
+    )
     ingest_roots: CommaSeparated = Field(
         default_factory=lambda: ["corpus"],
         description="Folders whose files the ingest route may read by server-side path.",

@@ -8,6 +8,20 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Language = Literal["sv", "en"]
+Labels = frozenset[str]  # access labels; a document with none is for everyone
+
+
+def may_read(document_labels: Labels, caller_labels: Labels | None) -> bool:
+    """A caller may read a document that has no labels or shares one of them with it.
+
+    `None` is a caller without restriction: the admin key, or a maintainer at the server.
+    """
+    return caller_labels is None or not document_labels or bool(document_labels & caller_labels)
+
+
+def parse_labels(text: str | None) -> Labels:
+    """ "hr, ledning" (front matter, chunk metadata) → {"hr", "ledning"}."""
+    return frozenset(part.strip().lower() for part in (text or "").split(",") if part.strip())
 
 
 @dataclass
@@ -25,6 +39,8 @@ class Filters:
     # The organisation the question names: other organisations' documents are left out,
     # documents that belong to no organisation (laws, say) stay in.
     named_organisation: str | None = None
+    # The access labels the caller holds: only documents it may read are searched at all.
+    labels: Labels | None = None
 
 
 @dataclass

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from assistant.types import parse_labels
+
 BlockKind = Literal["heading", "paragraph", "list_item"]
 BLOCK_SEPARATOR = "\n\n"
 
@@ -36,6 +38,11 @@ class LoadedDocument:
     effective_date: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     text: str = field(default="", repr=False)
+
+    @property
+    def access(self) -> str:
+        """The access labels from front matter (`access: [hr, ledning]`), as stored."""
+        return ",".join(sorted(parse_labels(self.metadata.get("access"))))
 
     def __post_init__(self) -> None:
         parts: list[str] = []

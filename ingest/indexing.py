@@ -204,6 +204,7 @@ def _langchain_document(doc: LoadedDocument, chunk: Chunk) -> Document:
         "is_list": chunk.is_list,
     }
     optional = {
+        "access": doc.access or None,
         "organisation": doc.organisation,
         "document_type": doc.document_type,
         "effective_date": doc.effective_date,

@@ -128,14 +128,17 @@ def test_while_loading_the_api_answers_503_with_retry_after(runtime: Runtime) ->
     assert client.get("/healthz").json()["status"] == "loading"
 
 
+SIGNED_IN = gr.Request(username="key-reader")  # a user the access file does not name
+
+
 def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None = None) -> tuple:
-    *_, last = handlers.answer(text, history or [], "", "", "sv")
+    *_, last = handlers.answer(text, history or [], "", "", "sv", SIGNED_IN)
     return last
 
 
 def test_page_streams_the_answer_then_its_citation_panels(runtime: Runtime) -> None:
     handlers = PageHandlers(runtime)
-    updates = list(handlers.answer(QUESTION, [], "", "", "sv"))
+    updates = list(handlers.answer(QUESTION, [], "", "", "sv", SIGNED_IN))
     assert len(updates) > 2  # the answer arrives in pieces
     history, question_box, notice = updates[-1]
     assert question_box == "" and notice["visible"] is False
@@ -171,7 +174,7 @@ def test_page_while_loading_says_so(runtime: Runtime) -> None:
 
 def test_page_relabels_in_english_with_the_filters_choices(runtime: Runtime) -> None:
     lang, _notice, header, organisations, documents, *rest = PageHandlers(runtime).relabel(
-        "English"
+        "English", SIGNED_IN
     )
     assert lang == "en" and "Policy Assistant" in header["value"]
     assert ("Landstinget Dalarna", "Landstinget Dalarna") in organisations["choices"]

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from assistant.language.evidence import asked_kind, holds_kind
 from assistant.retrieval.snapshot import Snapshot
 from assistant.retrieval.terms import Terms, idf
-from assistant.types import Filters, Passage
+from assistant.types import Filters, Passage, may_read, parse_labels
 
 # Kinds of fact whose presence ranks a passage: a question asking "När" wants the passage with
 # the date. Amounts and people are left to the answerer: statutes are full of numbers and bodies.
@@ -139,6 +139,11 @@ def allowed_rows(snapshot: Snapshot, filters: Filters) -> np.ndarray:
     if filters.named_organisation:
         organisation = snapshot.organisation_of_row
         mask &= (organisation == "") | (organisation == filters.named_organisation)
+    if filters.labels is not None:
+        # Before ranking: a passage the caller may not read is never a candidate, so it can
+        # shape no score, citation or "see also".
+        readable = [a for a in snapshot.access_values if may_read(parse_labels(a), filters.labels)]
+        mask &= np.isin(snapshot.access_of_row, readable)
     return mask
 
 

@@ -49,6 +49,8 @@ class Snapshot:
     # Per row, for filtering with one vector comparison ("" for no organisation).
     organisation_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     doc_id_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    access_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    access_values: list[str] = field(default_factory=list)  # the distinct ones
     stem_frequency: Counter[str] = field(default_factory=Counter)  # chunks using each stem
     sections: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
@@ -128,6 +130,8 @@ class Snapshots:
             [m.get("organisation") or "" for m in metadatas], dtype=object
         )
         snapshot.doc_id_of_row = np.array([m["doc_id"] for m in metadatas], dtype=object)
+        snapshot.access_of_row = np.array([m.get("access") or "" for m in metadatas], dtype=object)
+        snapshot.access_values = sorted(set(snapshot.access_of_row))
         if rows:
             terms = [self.terms.of(row[1], vocabulary) for row in rows]
             snapshot.chunks = _bm25(terms)

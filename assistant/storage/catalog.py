@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.storage import sqlite
+from assistant.types import Labels, parse_labels
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -85,6 +86,10 @@ class VersionRecord:
     version: int = 0
     ingested_at: str = ""
     superseded_at: str | None = None
+
+    @property
+    def access(self) -> Labels:
+        return parse_labels(self.metadata.get("access"))
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ import time
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.storage.feedback import FeedbackStore
+from assistant.web.access import AccessMap
 from ingest.indexing import Indexer
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class Runtime:
         """With a built `assistant` (tests, embedding in another app) it is ready at once."""
         self.settings = settings
         self.feedback = FeedbackStore(settings.feedback_db)
+        self.access = AccessMap.from_settings(settings)
         # One ingest at a time: two runs over the same document would race on its versions.
         self.ingest_lock = threading.Lock()
         self._assistant: Assistant | None = None

@@ -9,7 +9,8 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from assistant.service import DocumentView, IndexInfo
 from assistant.storage.catalog import DocumentRecord, VersionRecord
-from assistant.types import Answer, Citation, Filters, Message
+from assistant.types import Answer, Citation, Filters, Labels, Message
+from assistant.web.access import Caller
 
 MAX_MESSAGES = 50
 EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
@@ -32,8 +33,13 @@ class FiltersIn(BaseModel):
     )
     document: str | None = Field(default=None, description="Only this document (its id).")
 
-    def to_filters(self) -> Filters:
-        return Filters(organisation=self.organisation, doc_id=self.document)
+    def to_filters(self, labels: Labels | None) -> Filters:
+        return Filters(organisation=self.organisation, doc_id=self.document, labels=labels)
+
+
+def filters_for(filters: FiltersIn | None, caller: Caller) -> Filters:
+    """The request's filters within what the caller may read."""
+    return filters.to_filters(caller.labels) if filters else Filters(labels=caller.labels)
 
 
 class ChatRequest(BaseModel):

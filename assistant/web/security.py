@@ -7,7 +7,6 @@ Each router sets one of these as its dependency, once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -18,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.settings import Settings
+from assistant.web.access import ANONYMOUS, Caller, key_name
 from assistant.web.dependencies import RuntimeDep
 from assistant.web.schemas import ErrorOut
 
@@ -37,15 +37,21 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def require_reader(runtime: RuntimeDep, credentials: Credentials) -> None:
+def require_reader(runtime: RuntimeDep, credentials: Credentials) -> Caller:
+    """The caller of a read route and the labels it holds; 401 without a valid key."""
     settings = runtime.settings
-    if not settings.api_keys:
-        return
     key = credentials.credentials if credentials else None
+    if not settings.api_keys:
+        admin = key is not None and is_admin_key(settings, key)
+        return runtime.access.caller(key_name(key)) if admin and key else ANONYMOUS
     if key is None:
         raise HTTPException(401, "An API key is required.", CHALLENGE)
     if not valid_key(settings, key):
         raise HTTPException(401, "This API key is not valid.", CHALLENGE)
+    return runtime.access.caller(key_name(key))
+
+
+CallerDep = Annotated[Caller, Depends(require_reader)]
 
 
 def require_admin(runtime: RuntimeDep, credentials: Credentials) -> None:
@@ -81,11 +87,6 @@ admin = Depends(require_admin)
 # ---- the chat page: the same keys, or the intranet's sign-on through its reverse proxy ----
 
 SESSION_USER = "user"
-
-
-def key_name(key: str) -> str:
-    """How a key appears in logs and feedback: never the key itself."""
-    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def page_user(settings: Settings) -> Callable[[Request], str | None]:

@@ -13,7 +13,7 @@ import gradio as gr
 
 from assistant.service import InvalidQuestionError
 from assistant.storage.feedback import Feedback
-from assistant.types import Answer, Filters, Message
+from assistant.types import Answer, Filters, Labels, Message
 from assistant.web.page.history import (
     answer_piece,
     citation_panels,
@@ -32,7 +32,13 @@ class PageHandlers:
         self.runtime = runtime
 
     def answer(
-        self, text: str, history: list[dict], organisation: str, doc_id: str, lang: str
+        self,
+        text: str,
+        history: list[dict],
+        organisation: str,
+        doc_id: str,
+        lang: str,
+        request: gr.Request,
     ) -> Iterator[tuple]:
         """(chat history, question box, notice) as the answer streams in."""
         t = TEXTS[lang]
@@ -42,7 +48,7 @@ class PageHandlers:
             return
         messages = [*conversation(history), Message("user", text)]
         history.append({"role": "user", "content": text})
-        filters = Filters(organisation=organisation or None, doc_id=doc_id or None)
+        filters = Filters(organisation or None, doc_id or None, labels=self.labels_of(request))
         try:
             assistant = self.runtime.assistant
         except NotReadyError:
@@ -85,10 +91,10 @@ class PageHandlers:
             ids = {**ids, index: self._save(history, index, None, text.strip())}
         return ids, "", gr.update(value=t["thanks"], visible=True)
 
-    def relabel(self, choice: str) -> tuple:
+    def relabel(self, choice: str, request: gr.Request) -> tuple:
         """(language, notice, *labelled components) in the chosen language."""
         lang = LANGUAGES.get(choice, "sv")
-        return (lang, gr.update(visible=False), *self.labels(lang))
+        return (lang, gr.update(visible=False), *self.texts(lang, self.labels_of(request)))
 
     def load(self, request: gr.Request) -> tuple:
         """(language, language switch, *labelled components) for `?lang=` and the filters'
@@ -96,12 +102,21 @@ class PageHandlers:
         lang = "en" if request.query_params.get("lang") == "en" else "sv"
         choice = next(name for name, code in LANGUAGES.items() if code == lang)
         self.runtime.wait(timeout=60)  # the page opened while the model was still loading
-        return (lang, choice, *self.labels(lang))
+        return (lang, choice, *self.texts(lang, self.labels_of(request)))
 
-    def labels(self, lang: str) -> tuple:
-        """Updates for the labelled components, in `layout.LABELLED` order."""
+    def labels_of(self, request: gr.Request | None) -> Labels | None:
+        """The access labels of the page's user: from their key or the proxy's user name.
+        An open page (no keys configured) shows only documents without labels."""
+        name = request.username if request is not None else None
+        if not self.runtime.settings.api_keys or not name:
+            return frozenset()
+        return self.runtime.access.caller(name).labels
+
+    def texts(self, lang: str, labels: Labels | None) -> tuple:
+        """Updates for the components whose words change with the language, in
+        `Components.labelled` order, with the filters' choices the user may read."""
         t = TEXTS[lang]
-        organisations, documents = self._filter_choices(t)
+        organisations, documents = self._filter_choices(t, labels)
         return (
             gr.update(value=t["header"]),
             gr.update(choices=organisations, label=t["organisation"]),
@@ -118,15 +133,17 @@ class PageHandlers:
             gr.update(value=t["clear"]),
         )
 
-    def _filter_choices(self, t: dict[str, Any]) -> tuple[list, list]:
+    def _filter_choices(self, t: dict[str, Any], labels: Labels | None) -> tuple[list, list]:
         organisations: list[tuple[str, str]] = [(t["all_organisations"], ALL)]
         documents: list[tuple[str, str]] = [(t["all_documents"], ALL)]
         try:
             assistant = self.runtime.assistant
         except NotReadyError:
             return organisations, documents
-        organisations += [(o.name, o.name) for o in assistant.organisations()]
-        documents += [(d.live.title, d.doc_id) for d in assistant.documents() if d.live]
+        organisations += [(o.name, o.name) for o in assistant.organisations(labels)]
+        documents += [
+            (d.live.title, d.doc_id) for d in assistant.documents(labels=labels) if d.live
+        ]
         return organisations, documents
 
     def _save(self, history: list[dict], index: int, rating: str | None, comment: str = "") -> int:

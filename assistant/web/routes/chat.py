@@ -16,8 +16,9 @@ from assistant.web.schemas import (
     CitationOut,
     SearchRequest,
     SearchResponse,
+    filters_for,
 )
-from assistant.web.security import READ_ERRORS, reader
+from assistant.web.security import READ_ERRORS, CallerDep, reader
 from assistant.web.streaming import event, started
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[reader], responses=READ_ERRORS)
@@ -35,10 +36,10 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[reader], responses
         422: {"description": "No question, a question over the length limit, or bad JSON."},
     },
 )
-def chat(body: ChatRequest, request: Request, assistant: AssistantDep) -> Any:
+def chat(body: ChatRequest, request: Request, assistant: AssistantDep, caller: CallerDep) -> Any:
     """Answer the conversation's last question from the documents, with citations."""
     messages = body.to_messages()
-    filters = body.filters.to_filters() if body.filters else None
+    filters = filters_for(body.filters, caller)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         pieces = started(assistant.stream(messages, filters))
         return StreamingResponse(_chat_events(pieces), media_type="text/event-stream")
@@ -46,9 +47,9 @@ def chat(body: ChatRequest, request: Request, assistant: AssistantDep) -> Any:
 
 
 @router.post("/search", response_model=SearchResponse)
-def search(body: SearchRequest, assistant: AssistantDep) -> SearchResponse:
+def search(body: SearchRequest, assistant: AssistantDep, caller: CallerDep) -> SearchResponse:
     """Passages only, best first: for intranet search boxes."""
-    filters = body.filters.to_filters() if body.filters else None
+    filters = filters_for(body.filters, caller)
     found = assistant.search(body.query, k=body.k, filters=filters)
     return SearchResponse(passages=[CitationOut.of(c) for c in found])
 

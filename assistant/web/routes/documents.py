@@ -12,15 +12,17 @@ from assistant.web.schemas import (
     ErrorOut,
     InfoOut,
 )
-from assistant.web.security import READ_ERRORS, reader
+from assistant.web.security import READ_ERRORS, CallerDep, reader
 
 router = APIRouter(prefix="/v1", tags=["documents"], dependencies=[reader], responses=READ_ERRORS)
 
 
 @router.get("/documents", response_model=DocumentsOut)
-def documents(assistant: AssistantDep, include_deleted: bool = False) -> DocumentsOut:
+def documents(
+    assistant: AssistantDep, caller: CallerDep, include_deleted: bool = False
+) -> DocumentsOut:
     """Documents with their versions and paragraph counts."""
-    records = assistant.documents(include_deleted=include_deleted)
+    records = assistant.documents(include_deleted, caller.labels)
     return DocumentsOut(documents=[DocumentOut.of(r) for r in records])
 
 
@@ -29,15 +31,16 @@ def documents(assistant: AssistantDep, include_deleted: bool = False) -> Documen
     response_model=DocumentDetailOut,
     responses={404: {"model": ErrorOut, "description": "No such document."}},
 )
-def document(doc_id: str, assistant: AssistantDep) -> DocumentDetailOut:
+def document(doc_id: str, assistant: AssistantDep, caller: CallerDep) -> DocumentDetailOut:
     """A document's versions and its live version's sections, verbatim."""
-    view = assistant.document(doc_id)
+    view = assistant.document(doc_id, caller.labels)
     if view is None:
         raise HTTPException(404, f"No document with id {doc_id!r}.")
     return DocumentDetailOut.of_view(view)
 
 
 @router.get("/info", response_model=InfoOut, tags=["service"])
-def info(assistant: AssistantDep, runtime: RuntimeDep) -> InfoOut:
+def info(assistant: AssistantDep, runtime: RuntimeDep, caller: CallerDep) -> InfoOut:
     """The embedder, how many documents and paragraphs are indexed, and the corpus version."""
-    return InfoOut.of(assistant.info(), server=runtime.settings.chroma_url is not None)
+    server = runtime.settings.chroma_url is not None
+    return InfoOut.of(assistant.info(caller.labels), server=server)

@@ -32,8 +32,8 @@ from assistant.web.openai_schemas import (
     ModelOut,
     Usage,
 )
-from assistant.web.schemas import ChatResponse
-from assistant.web.security import READ_ERRORS, reader
+from assistant.web.schemas import ChatResponse, filters_for
+from assistant.web.security import READ_ERRORS, CallerDep, reader
 from assistant.web.streaming import data_line, started
 
 router = APIRouter(
@@ -59,10 +59,12 @@ def models() -> ModelList:
         422: {"description": "No user message, a question over the length limit, bad JSON."},
     },
 )
-def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep) -> Any:
+def chat_completions(
+    body: ChatCompletionRequest, assistant: AssistantDep, caller: CallerDep
+) -> Any:
     """OpenAI's chat completions, answered from the documents."""
     messages = body.conversation()
-    filters = body.filters.to_filters() if body.filters else None
+    filters = filters_for(body.filters, caller)
     head = ChatCompletionChunk(
         id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=body.model, choices=[]
     )
