@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import re
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
+from assistant.storage.audit import AuditLog, AuditRecord
 from assistant.storage.catalog import Catalog
 from assistant.storage.embedders import MissingExtraError, make_embedder
 from assistant.storage.vectors import IndexMismatchError, open_store
@@ -102,6 +104,10 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool) -> int:
             progress=lambda p: progress.update(task, advance=1, description=p.name),
         )
     print_report(report)
+    actor = f"cli:{getpass.getuser()}"
+    AuditLog(settings.audit_db).add(
+        AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())
+    )
     return 1 if report.failed else 0
 
 

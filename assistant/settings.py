@@ -134,5 +134,9 @@ class Settings(BaseSettings):
         return self.data_dir / "feedback.sqlite"
 
     @property
+    def audit_db(self) -> Path:
+        return self.data_dir / "audit.sqlite"
+
+    @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"

@@ -204,3 +204,26 @@ def test_an_uploaded_docx_bomb_is_a_422_and_the_index_is_unchanged(
     assert "XML elements" in response.json()["failed"][0]["reason"]
     assert client.get("/v1/info", headers=bearer(READ)).json() == before
     assert not list(runtime.settings.uploads_dir.rglob("*.docx"))  # uploads are not kept
+
+
+def test_admin_actions_are_audited_append_only(client: TestClient, runtime: Runtime) -> None:
+    import sqlite3
+
+    from assistant.web.access import key_name
+
+    client.delete("/v1/documents/no-such-document", headers=bearer(ADMIN))
+    client.get("/v1/feedback?rating=down", headers=bearer(ADMIN))
+    assert client.get("/v1/audit", headers=bearer(READ)).status_code == 403
+    records = client.get("/v1/audit", headers=bearer(ADMIN)).json()["audit"]
+    latest, before = records[0], records[1]
+    assert (latest["action"], latest["target"]) == ("read feedback", "rating=down")
+    assert (before["action"], before["target"], before["result"]) == (
+        "delete",
+        "no-such-document",
+        "not indexed",
+    )
+    assert latest["actor"] == key_name(ADMIN) and ADMIN not in str(records)
+    with sqlite3.connect(runtime.settings.audit_db) as db, pytest.raises(sqlite3.DatabaseError):
+        db.execute("UPDATE audit SET result = 'nothing happened'")
+    with sqlite3.connect(runtime.settings.audit_db) as db, pytest.raises(sqlite3.DatabaseError):
+        db.execute("DELETE FROM audit")

@@ -13,6 +13,7 @@ import time
 
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage.audit import AuditLog
 from assistant.storage.feedback import FeedbackStore
 from assistant.web.access import AccessMap
 from ingest.indexing import Indexer
@@ -30,6 +31,7 @@ class Runtime:
         self.settings = settings
         self.feedback = FeedbackStore(settings.feedback_db)
         self.access = AccessMap.from_settings(settings)
+        self.audit = AuditLog(settings.audit_db)
         # One ingest at a time: two runs over the same document would race on its versions.
         self.ingest_lock = threading.Lock()
         self._assistant: Assistant | None = None

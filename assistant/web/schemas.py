@@ -220,5 +220,20 @@ class FeedbackOut(FeedbackIn):
     source: str
 
 
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: str
+    actor: str = Field(description="The key's name (never the key), the user, or cli:<account>.")
+    action: Literal["ingest", "delete", "read feedback"]
+    target: str
+    result: str
+
+
+class AuditListOut(BaseModel):
+    audit: list[AuditOut]
+
+
 class FeedbackListOut(BaseModel):
     feedback: list[FeedbackOut]

@@ -54,7 +54,8 @@ def require_reader(runtime: RuntimeDep, credentials: Credentials) -> Caller:
 CallerDep = Annotated[Caller, Depends(require_reader)]
 
 
-def require_admin(runtime: RuntimeDep, credentials: Credentials) -> None:
+def require_admin(runtime: RuntimeDep, credentials: Credentials) -> Caller:
+    """The admin of an admin route; 403 for a read key or when no admin key is configured."""
     settings = runtime.settings
     if settings.admin_key is None:
         raise HTTPException(
@@ -67,6 +68,10 @@ def require_admin(runtime: RuntimeDep, credentials: Credentials) -> None:
         if is_reader_key(settings, key):
             raise HTTPException(403, "This API key may read, not administer.")
         raise HTTPException(401, "This key is not valid.", CHALLENGE)
+    return runtime.access.caller(key_name(key))
+
+
+AdminDep = Annotated[Caller, Depends(require_admin)]
 
 
 def is_reader_key(settings: Settings, key: str) -> bool:

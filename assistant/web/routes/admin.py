@@ -16,9 +16,10 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import JSONResponse
 
 from assistant.settings import Settings
+from assistant.storage.audit import AuditRecord
 from assistant.web.dependencies import RuntimeDep
-from assistant.web.schemas import ErrorOut, IngestOut
-from assistant.web.security import ADMIN_ERRORS, admin
+from assistant.web.schemas import AuditListOut, AuditOut, ErrorOut, IngestOut
+from assistant.web.security import ADMIN_ERRORS, AdminDep, admin
 
 router = APIRouter(prefix="/v1", tags=["admin"], dependencies=[admin], responses=ADMIN_ERRORS)
 
@@ -33,12 +34,24 @@ Prune = Annotated[bool, Form(description="Remove documents whose files under `pa
     "/documents/{doc_id}",
     responses={404: {"model": ErrorOut, "description": "Not indexed."}},
 )
-def delete_document(doc_id: str, runtime: RuntimeDep) -> dict[str, str]:
+def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> dict[str, str]:
     """Take a document out of the index; its version history is kept."""
     with runtime.ingest_lock:
-        if not runtime.indexer.delete(doc_id):
-            raise HTTPException(404, f"No live document with id {doc_id!r}.")
+        deleted = runtime.indexer.delete(doc_id)
+    runtime.audit.add(
+        AuditRecord(actor.name, "delete", doc_id, "deleted" if deleted else "not indexed")
+    )
+    if not deleted:
+        raise HTTPException(404, f"No live document with id {doc_id!r}.")
     return {"deleted": doc_id}
+
+
+@router.get("/audit", response_model=AuditListOut)
+def audit(runtime: RuntimeDep, limit: int = 100) -> AuditListOut:
+    """The admin actions (ingest, delete, reading feedback), newest first: who, when, what,
+    and what came of it."""
+    records = runtime.audit.list(limit=max(1, min(limit, 1000)))
+    return AuditListOut(audit=[AuditOut.model_validate(r) for r in records])
 
 
 @router.post(
@@ -54,6 +67,7 @@ def delete_document(doc_id: str, runtime: RuntimeDep) -> dict[str, str]:
 )
 def ingest(
     runtime: RuntimeDep,
+    actor: AdminDep,
     files: Uploads = [],  # noqa: B006
     paths: ServerPaths = [],  # noqa: B006
     prune: Prune = False,
@@ -71,6 +85,8 @@ def ingest(
             for path in uploaded.values():
                 shutil.rmtree(path.parent, ignore_errors=True)
     names = {str(path): name for name, path in uploaded.items()}
+    target = ", ".join([*uploaded, *paths])
+    runtime.audit.add(AuditRecord(actor.name, "ingest", target, report.summary()))
     body = IngestOut(
         added=report.added,
         updated=report.updated,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
+from assistant.storage.audit import AuditRecord
 from assistant.storage.feedback import Feedback
 from assistant.web.dependencies import RuntimeDep
 from assistant.web.schemas import FeedbackIn, FeedbackListOut, FeedbackOut
-from assistant.web.security import ADMIN_ERRORS, READ_ERRORS, admin, reader
+from assistant.web.security import ADMIN_ERRORS, READ_ERRORS, AdminDep, admin, reader
 
 router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=[reader], responses=READ_ERRORS)
 
@@ -23,10 +24,12 @@ def add_feedback(body: FeedbackIn, runtime: RuntimeDep) -> FeedbackOut:
     "/feedback", response_model=FeedbackListOut, dependencies=[admin], responses=ADMIN_ERRORS
 )
 def list_feedback(
-    runtime: RuntimeDep, limit: int = 100, rating: str | None = None
+    runtime: RuntimeDep, actor: AdminDep, limit: int = 100, rating: str | None = None
 ) -> FeedbackListOut:
     """Feedback from the chat page and the API, newest first, for maintainers."""
     if rating not in (None, "up", "down"):
         raise HTTPException(422, "rating is 'up' or 'down'.")
     items = runtime.feedback.list(limit=max(1, min(limit, 1000)), rating=rating)
+    read = f"{len(items)} records"
+    runtime.audit.add(AuditRecord(actor.name, "read feedback", f"rating={rating}", read))
     return FeedbackListOut(feedback=[FeedbackOut.model_validate(f) for f in items])
