@@ -7,6 +7,7 @@ import getpass
 import json
 import logging
 import re
+import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -19,6 +20,7 @@ from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog, AuditRecord
 from assistant.storage.catalog import Catalog
+from assistant.storage.consistency import DataDirError, check_consistency, set_index_aside
 from assistant.storage.embedders import MissingExtraError, make_embedder
 from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
@@ -38,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument(
         "--prune", action="store_true", help="remove documents whose files under PATHS are gone"
     )
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild a damaged index from PATHS (the old one is kept aside in the data dir)",
+    )
     commands.add_parser("documents", help="list indexed documents and their versions")
 
     ask = commands.add_parser("ask", help="ask a question; the answer cites its sources")
@@ -55,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     try:
         if args.command == "ingest":
-            return run_ingest(settings, args.paths, args.prune)
+            return run_ingest(settings, args.paths, args.prune, args.rebuild)
         if args.command == "ask":
             filters = Filters(organisation=args.organisation, doc_id=args.document)
             return ask_question(settings, args.question, filters, args.json)
@@ -66,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         IndexMismatchError,
         InvalidQuestionError,
         MissingExtraError,
+        DataDirError,
+        sqlite3.DatabaseError,
         FileNotFoundError,
     ) as error:
         console.print(f"[red]{error}[/red]")
@@ -80,13 +89,17 @@ def configure_logging(verbose: bool) -> None:
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG
 
 
-def run_ingest(settings: Settings, paths: list[Path], prune: bool) -> int:
+def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool = False) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
         console.print(f"[red]Not found: {', '.join(map(str, missing))}[/red]")
         return 2
+    if rebuild:
+        console.print(f"The previous index is kept in {set_index_aside(settings)}")
     store = open_store(settings, make_embedder(settings.embedder))
-    indexer = Indexer.from_settings(store, Catalog(settings.catalog_db), settings)
+    catalog = Catalog(settings.catalog_db)
+    check_consistency(settings, store, catalog)
+    indexer = Indexer.from_settings(store, catalog, settings)
     files = discover(paths)
     with Progress(
         TextColumn("[bold]ingest"),

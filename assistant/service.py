@@ -25,6 +25,7 @@ from assistant.retrieval.ranking import RetrievalOptions
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog, DocumentRecord
+from assistant.storage.consistency import check_consistency
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
 from assistant.types import Answer, Citation, Filters, Labels, Message, Passage, may_read
@@ -75,6 +76,7 @@ class Assistant:
         self.settings = settings
         self.store = open_store(settings, embedder or make_embedder(settings.embedder))
         self.catalog = Catalog(settings.catalog_db)
+        check_consistency(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
         self.retriever = Retriever(self.store, self.catalog, self.analyzer, retrieval)
         self.answerer = answerer or ExtractiveAnswerer(self.analyzer)

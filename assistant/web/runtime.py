@@ -8,17 +8,25 @@ orchestrator sends traffic only once it says "ready". Requests never load anythi
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog
+from assistant.storage.consistency import DataDirError
+from assistant.storage.embedders import MissingExtraError
 from assistant.storage.feedback import FeedbackStore
+from assistant.storage.vectors import IndexMismatchError
 from assistant.web.access import AccessMap
 from ingest.indexing import Indexer
 
 log = logging.getLogger(__name__)
+
+
+# What a site can get wrong with its data directory: each message says how to repair it.
+KNOWN_PROBLEMS = (DataDirError, IndexMismatchError, MissingExtraError, sqlite3.DatabaseError)
 
 
 class NotReadyError(RuntimeError):
@@ -61,7 +69,10 @@ class Runtime:
             assistant.warm_up()
         except Exception as error:  # reported by /healthz; the server stays up to say so
             self._error = f"{type(error).__name__}: {error}"
-            log.exception("loading the model and index failed")
+            if isinstance(error, KNOWN_PROBLEMS):
+                log.error("the index cannot be opened: %s", error)  # the message says it all
+            else:
+                log.exception("loading the model and index failed")
             return
         self.load_seconds = time.perf_counter() - started
         self._use(assistant)

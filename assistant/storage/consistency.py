@@ -1,0 +1,74 @@
+"""Whether the data directory's parts agree, checked when the index is opened.
+
+The catalogue says which documents are live and how many paragraphs each has; the vector store
+holds those paragraphs. A catalogue that was emptied or replaced, or a vector store that was
+deleted, would otherwise be served as an empty index, and a re-ingest would take every file
+for unchanged and never restore the vectors. Nothing here changes anything: it says what is
+wrong and how to repair it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.settings import Settings
+from assistant.storage.catalog import Catalog
+from assistant.storage.vectors import Store
+
+
+class DataDirError(RuntimeError):
+    """The data directory is damaged; the message says how and how to repair it."""
+
+
+def repair_hint(settings: Settings) -> str:
+    return (
+        f" Nothing was changed. To repair, rebuild the index from the policy files: "
+        f"`policy-assistant ingest --rebuild <folders>` (the damaged parts are kept in "
+        f"{settings.data_dir}/before-rebuild-<time>/; cached embeddings make it quick)."
+    )
+
+
+def check_consistency(settings: Settings, store: Store, catalog: Catalog) -> None:
+    live = [d.live for d in catalog.documents() if d.live is not None]
+    expected = sum(v.chunk_count for v in live)
+    present = store.count()
+    if live and present == 0:
+        where = settings.chroma_url or settings.chroma_dir
+        problem = (
+            f"The vector store holds no paragraphs, but the catalogue lists {len(live)} "
+            f"documents with {expected}: the vectors ({where}) were deleted or replaced."
+        )
+    elif not live and present:
+        problem = (
+            f"The catalogue ({settings.catalog_db}) lists no documents, but the vector store "
+            f"holds {present} paragraphs: the catalogue was emptied or replaced."
+        )
+    elif present < expected:
+        problem = (
+            f"The vector store holds {present} paragraphs, fewer than the {expected} the "
+            "catalogue's documents have: part of the index is missing."
+        )
+    else:
+        return
+    raise DataDirError(problem + repair_hint(settings))
+
+
+def set_index_aside(settings: Settings) -> Path:
+    """Move the index's parts (vectors, records, catalogue) into a new folder of the data
+    directory, so a rebuild starts clean and overwrites nothing. The embedding cache, feedback
+    and audit log stay where they are."""
+    if settings.chroma_url:
+        raise DataDirError(
+            "A rebuild moves the local index aside; with a Chroma server, delete the collection "
+            f"{settings.collection!r} on the server first, then ingest again."
+        )
+    aside = settings.data_dir / f"before-rebuild-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    aside.mkdir(parents=True)
+    parts = [settings.chroma_dir, settings.records_db, settings.catalog_db]
+    for part in parts:
+        for path in [part, *part.parent.glob(part.name + "-*")]:  # SQLite's -wal and -shm
+            if path.exists():
+                shutil.move(path, aside / path.name)
+    return aside
