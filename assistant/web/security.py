@@ -27,6 +27,10 @@ CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 # The errors every keyed route may answer, documented once per router.
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": ErrorOut,
+        "description": "The body could not be parsed (not UTF-8 JSON, or broken multipart).",
+    },
     401: {"model": ErrorOut, "description": "No API key, or not one this server accepts."},
     413: {"model": ErrorOut, "description": "The request body is over the size limit."},
     503: {"model": ErrorOut, "description": "The model and index are still loading."},
