@@ -31,7 +31,7 @@ def run(argv: list[str]) -> None:
 
 
 def main() -> None:
-    commands = {"run", "ablation", "ingest-benchmark", "load-benchmark"}
+    commands = {"run", "ablation", "ingest-benchmark", "load-benchmark", "labelled-load"}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     command, argv = sys.argv[1], sys.argv[2:]
@@ -45,6 +45,10 @@ def main() -> None:
         from evals.ingest_benchmark import main as ingest_benchmark
 
         ingest_benchmark(argv)
+    elif command == "labelled-load":
+        from evals.labelled_load import main as labelled_load
+
+        labelled_load(argv)
     else:
         from evals.load_benchmark import main as load_benchmark
 
