@@ -101,6 +101,11 @@ class Settings(BaseSettings):
             "read; unset: callers read only documents without labels (the admin key, all)."
         ),
     )
+    max_seconds_per_file: float = Field(
+        default=900,
+        gt=0,
+        description="Embedding one file may take this long; then it is refused, unpublished.",
+    )
     ingest_roots: CommaSeparated = Field(
         default_factory=lambda: ["corpus"],
         description="Folders whose files the ingest route may read by server-side path.",

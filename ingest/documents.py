@@ -66,6 +66,7 @@ class LoadLimits:
     max_chars: int = 5_000_000  # the document's text
     max_elements: int = 200_000  # XML elements of a DOCX, tags of an HTML file
     max_chunks: int = 20_000  # paragraphs indexed for one document
+    max_seconds: float = 900.0  # embedding one file, so one upload cannot hold ingest for hours
     max_front_matter_chars: int = 500_000  # statutes list their amendments there (up to 80 kB)
 
 

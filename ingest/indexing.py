@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_KEY = "doc_id"  # the indexing API's source id: all chunks of one document
 KEY_ENCODER = "sha256"  # chunk ids: content and metadata hashed
+BATCH = 100  # chunks embedded between two looks at the clock (the indexing API's own batch)
 ProgressCallback = Callable[[Path], None]
 
 
@@ -102,6 +103,7 @@ class Indexer:
             max_chars=settings.max_document_chars,
             max_elements=settings.max_document_elements,
             max_chunks=settings.max_document_chunks,
+            max_seconds=settings.max_seconds_per_file,
         )
         return cls(store, catalog, limits=limits)
 
@@ -175,18 +177,34 @@ class Indexer:
                 path, f"{len(chunks)} paragraphs; the limit is {self.limits.max_chunks}"
             )
         documents = [_langchain_document(doc, chunk) for chunk in chunks]
-        try:
-            self._index(documents, cleanup=None)
-        except Exception as error:  # the store refused: the live version stays as it was
-            raise LoadError(
-                path, f"could not be indexed ({type(error).__name__}: {error})"
-            ) from error
+        self._add_in_time(path, documents)
         self.catalog.publish(_version_record(doc, len(chunks)), doc.text)
         # Everything is already there, so this embeds nothing; it only removes the chunks of the
         # version that was live until the publish above.
         self._index(documents, cleanup="scoped_full")
         (report.updated if live is not None else report.added).append(doc.doc_id)
         report.chunks += len(chunks)
+
+    def _add_in_time(self, path: Path, documents: list[Document]) -> None:
+        """Add a version's chunks batch by batch, giving up once the file's time is spent.
+
+        Nothing is published before all are in, so readers keep the live version; the chunks
+        added so far stay unpublished (never shown) and are removed by the document's next
+        successful ingest, while their embeddings stay cached for it.
+        """
+        started = time.perf_counter()
+        limit = self.limits.max_seconds
+        for start in range(0, len(documents), BATCH):
+            if time.perf_counter() - started > limit:
+                raise LoadError(
+                    path, f"took longer than {limit:g} s to embed; the live version stays"
+                )
+            try:
+                self._index(documents[start : start + BATCH], cleanup=None)
+            except Exception as error:  # the store refused: the live version stays as it was
+                raise LoadError(
+                    path, f"could not be indexed ({type(error).__name__}: {error})"
+                ) from error
 
     def _index(self, documents: list[Document], cleanup: Literal["scoped_full"] | None) -> None:
         index(

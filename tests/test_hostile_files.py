@@ -103,3 +103,34 @@ def test_a_link_out_of_an_ingest_folder_is_refused(indexer: Indexer, tmp_path: P
     assert "riktlinje-genväg" in report.added  # a link that stays inside is fine
     assert not any("hunter2" in text for text in indexer.store.collection.get()["documents"])
     assert not any("secret" in d.doc_id for d in indexer.catalog.documents(include_deleted=True))
+
+
+def test_a_file_over_its_time_is_refused_and_the_live_version_stays(
+    indexer: Indexer, tmp_path: Path
+) -> None:
+    from assistant.retrieval.retriever import Retriever
+    from ingest.documents import LoadLimits
+
+    policy = tmp_path / "dalarna.md"
+    shutil.copy(CORPUS / "dalarna-internationell-policy.md", policy)
+    assert indexer.ingest([policy]).added
+    live = indexer.catalog.live("dalarna-internationell-policy")
+    grown = "".join(
+        f"\n\nTilläggsregel nummer {n} gäller tjänsteresor till partnerregion nummer {n} och "
+        "ska godkännas i förväg av närmaste chef enligt landstingets resepolicy."
+        for n in range(120)
+    )
+    policy.write_text(policy.read_text(encoding="utf-8") + grown, encoding="utf-8")
+
+    hurried = Indexer(indexer.store, indexer.catalog, limits=LoadLimits(max_seconds=0.5))
+    report = hurried.ingest([policy])
+    assert report.failed and "took longer than 0.5 s" in report.failed[0][1]
+    assert indexer.catalog.live("dalarna-internationell-policy") == live
+    readers = Retriever(indexer.store, indexer.catalog)
+    assert not any("Tilläggsregel" in p.text for p in readers.search("Tilläggsregel", k=50))
+
+    finished = indexer.ingest([policy])
+    assert finished.updated == ["dalarna-internationell-policy"]
+    assert finished.embedded < 100  # the batch embedded before giving up came from the cache
+    live_now = indexer.catalog.live("dalarna-internationell-policy")
+    assert indexer.store.count() == live_now.chunk_count  # no chunk of the abandoned try left
