@@ -59,6 +59,13 @@ class Settings(BaseSettings):
             "reverse proxy after single sign-on; honoured only from `trusted_proxies`."
         ),
     )
+    trusted_groups_header: str | None = Field(
+        default=None,
+        description=(
+            "Header listing the signed-in user's groups (comma-separated), set by the reverse "
+            "proxy; the access file maps groups to labels. Honoured only from `trusted_proxies`."
+        ),
+    )
     trusted_proxies: CommaSeparated = Field(
         default_factory=list,
         description="Addresses of the reverse proxies whose user header is believed.",

@@ -43,6 +43,8 @@ keys:
   ledning-key: [ledning]
 users:
   anna.andersson: [hr]
+groups:
+  personalavdelningen: [hr]
 """
 HR_QUESTION = "När genomförs lönerevisionen för sjuksköterskor?"
 HR_SECRET = ("Lönerevisionen", "hr-riktlinje", "lönesättning")
@@ -62,6 +64,7 @@ def labelled_server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path)
         "POLICY_ASSISTANT_ACCESS": str(root / "access.yaml"),
         "POLICY_ASSISTANT_API_KEYS": "hr-key,ledning-key,plain-key",
         "POLICY_ASSISTANT_TRUSTED_USER_HEADER": "X-Remote-User",
+        "POLICY_ASSISTANT_TRUSTED_GROUPS_HEADER": "X-Remote-Groups",
         "POLICY_ASSISTANT_TRUSTED_PROXIES": "127.0.0.1",
     }
     live = start_server(copy_data(corpus_data, root / "data"), env, admin_key="admin-key")
@@ -134,6 +137,12 @@ def test_the_page_keeps_to_the_users_labels(labelled_server: LiveServer) -> None
 
     assert "Lönerevisionen" in page_answer({"Authorization": "Bearer hr-key"})
     assert "Lönerevisionen" in page_answer({"X-Remote-User": "anna.andersson"})
-    for headers in ({"Authorization": "Bearer ledning-key"}, {"X-Remote-User": "bo.berg"}):
+    in_group = {"X-Remote-User": "cecilia", "X-Remote-Groups": "ekonomi, personalavdelningen"}
+    assert "Lönerevisionen" in page_answer(in_group)
+    for headers in (
+        {"Authorization": "Bearer ledning-key"},
+        {"X-Remote-User": "bo.berg"},
+        {"X-Remote-User": "bo.berg", "X-Remote-Groups": "ekonomi"},
+    ):
         shown = page_answer(headers)
         assert not [s for s in HR_SECRET if s.lower() in shown.lower()], headers

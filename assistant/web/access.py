@@ -6,6 +6,8 @@ A site lists them in a YAML file (`POLICY_ASSISTANT_ACCESS`):
       "hr-portal-key": [hr]
     users:                     # a user named by the reverse proxy's header → labels
       "anna.andersson": [hr, ledning]
+    groups:                    # a group in the proxy's groups header → labels
+      "personalavdelningen": [hr]
 
 A document without labels is for everyone; one with labels only for callers holding one of
 them. The admin key reads everything. A caller the file does not name holds no labels.
@@ -37,6 +39,7 @@ class Caller:
 class AccessMap:
     by_name: dict[str, Labels] = field(default_factory=dict)  # key names and user names
     admin: str | None = None  # the admin key's name
+    by_group: dict[str, Labels] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AccessMap:
@@ -51,13 +54,17 @@ class AccessMap:
             ) from error
         by_name = {key_name(k): _labels(v) for k, v in (raw.get("keys") or {}).items()}
         by_name |= {str(u): _labels(v) for u, v in (raw.get("users") or {}).items()}
-        return cls(by_name, key_name(admin) if admin else None)
+        by_group = {str(g): _labels(v) for g, v in (raw.get("groups") or {}).items()}
+        return cls(by_name, key_name(admin) if admin else None, by_group)
 
-    def caller(self, name: str) -> Caller:
-        """The labels of a key name or a user name."""
+    def caller(self, name: str, groups: list[str] | None = None) -> Caller:
+        """The labels of a key name or a user name, and of the user's groups."""
         if name == self.admin:
             return Caller(name, None)
-        return Caller(name, self.by_name.get(name, frozenset()))
+        labels = self.by_name.get(name, frozenset())
+        for group in groups or []:
+            labels |= self.by_group.get(group, frozenset())
+        return Caller(name, labels)
 
 
 def _labels(value: object) -> Labels:

@@ -108,8 +108,7 @@ def page_user(settings: Settings) -> Callable[[Request], str | None]:
 
     def user(request: Request) -> str | None:
         header = settings.trusted_user_header
-        client = request.client.host if request.client else None
-        if header and client in settings.trusted_proxies and request.headers.get(header):
+        if header and from_trusted_proxy(settings, request) and request.headers.get(header):
             return request.headers[header]
         if "session" in request.scope and request.session.get(SESSION_USER):
             return request.session[SESSION_USER]
@@ -119,6 +118,21 @@ def page_user(settings: Settings) -> Callable[[Request], str | None]:
         return None
 
     return user
+
+
+def from_trusted_proxy(settings: Settings, request: Request) -> bool:
+    """Whether the request came through the intranet's reverse proxy, whose headers about the
+    user (name, groups) are believed; from anywhere else they are ignored."""
+    client = request.client.host if request.client else None
+    return client in settings.trusted_proxies
+
+
+def proxy_groups(settings: Settings, request: Request) -> list[str]:
+    """The user's groups as the trusted proxy names them (comma-separated), if it does."""
+    header = settings.trusted_groups_header
+    if not header or not from_trusted_proxy(settings, request):
+        return []
+    return [g.strip() for g in request.headers.get(header, "").split(",") if g.strip()]
 
 
 def valid_key(settings: Settings, key: str) -> bool:

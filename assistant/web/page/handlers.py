@@ -23,6 +23,7 @@ from assistant.web.page.history import (
 )
 from assistant.web.page.texts import LANGUAGES, TEXTS
 from assistant.web.runtime import NotReadyError, Runtime
+from assistant.web.security import proxy_groups
 
 ALL = ""  # the filter choice meaning "every organisation/document"
 
@@ -110,7 +111,8 @@ class PageHandlers:
         name = request.username if request is not None else None
         if not self.runtime.settings.api_keys or not name:
             return frozenset()
-        return self.runtime.access.caller(name).labels
+        groups = proxy_groups(self.runtime.settings, request)  # type: ignore[arg-type]
+        return self.runtime.access.caller(name, groups).labels
 
     def texts(self, lang: str, labels: Labels | None) -> tuple:
         """Updates for the components whose words change with the language, in
