@@ -13,20 +13,11 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from evals.labelled_load import RESTRICTED, VERSIONS
 from tests.conftest import copy_data
 from tests.live_server import LiveServer, start_server
 
-HR_POLICY = """---
-id: hr-riktlinje
-title: Riktlinje för lönesättning
-organisation: Region Testland
-access: [hr]
----
-# Riktlinje för lönesättning
-
-Lönerevisionen för sjuksköterskor genomförs från och med 2027 i april och beslutas av
-personalchefen.
-"""
+HR_POLICY = RESTRICTED.format(version=VERSIONS[0])
 CRISIS_POLICY = """---
 id: ledning-riktlinje
 title: Riktlinje för krisledning
