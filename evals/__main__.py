@@ -16,8 +16,8 @@ def run(argv: list[str]) -> None:
     from rich.console import Console
 
     from assistant.settings import Settings
-    from evals.report import print_report
-    from evals.run import evaluate
+    from evals.report import print_report, print_side_by_side
+    from evals.run import evaluate_sets
 
     parser = argparse.ArgumentParser(prog="python -m evals run", description="the gold set")
     parser.add_argument(
@@ -25,9 +25,18 @@ def run(argv: list[str]) -> None:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the tutorial pipeline")
     parser.add_argument("--details", action="store_true", help="list the items that missed")
+    parser.add_argument(
+        "--set", choices=["dev", "test", "both"], default="both", help="which question set"
+    )
     args = parser.parse_args(argv)
-    report = evaluate(Settings(), args.distractors, not args.no_baseline)
-    print_report(report, Console(), verbose=args.details)
+    names = ("dev", "test") if args.set == "both" else (args.set,)
+    reports = evaluate_sets(Settings(), args.distractors, not args.no_baseline, names)
+    console = Console()
+    labels = {"dev": "development set (tuned on)", "test": "test set (never tuned on)"}
+    for name, report in reports.items():
+        print_report(report, console, verbose=args.details, name=labels[name])
+    if len(reports) > 1:
+        print_side_by_side(reports, console)
 
 
 def main() -> None:

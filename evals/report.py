@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from evals.run import Figures, Report
+from evals.run import Figures, Report, figures
 
 COLUMNS = [
     ("n", "n"),
@@ -18,20 +18,45 @@ COLUMNS = [
     ("facts", "key_facts"),
     ("cite prec", "citation_precision"),
     ("decline", "decline_accuracy"),
+    ("false decl", "false_declines"),
+    ("both cited", "both_cited"),
     ("p50 ms", "p50_ms"),
     ("p95 ms", "p95_ms"),
 ]
 
 
-def print_report(report: Report, console: Console, verbose: bool = False) -> None:
+def print_side_by_side(reports: dict[str, Report], console: Console) -> None:
+    """The sets' overall figures in one table: tune on dev, read the result off test."""
+    first = next(iter(reports.values()))
     table = Table(
-        title=f"Evaluation: corpus/ + {report.distractors} statutes ({report.chunks} chunks)"
+        title=f"Development and test sets: corpus/ + {first.distractors} statutes "
+        f"({first.chunks} chunks)"
+    )
+    table.add_column("set")
+    for header, _ in COLUMNS:
+        table.add_column(header, justify="right")
+    for name, report in reports.items():
+        table.add_row(name, *_cells(report.overall))
+        statute = [r for r in report.results if r.item.category.startswith("statute")]
+        if statute and len(statute) < len(report.results):
+            policy = [r for r in report.results if r not in statute]
+            table.add_row(f"  {name}: policies", *_cells(figures(policy)))
+            table.add_row(f"  {name}: statutes", *_cells(figures(statute)))
+    console.print(table)
+
+
+def print_report(
+    report: Report, console: Console, verbose: bool = False, name: str = "development set"
+) -> None:
+    table = Table(
+        title=f"Evaluation, {name}: corpus/ + {report.distractors} statutes "
+        f"({report.chunks} chunks)"
     )
     table.add_column("category")
     for header, _ in COLUMNS:
         table.add_column(header, justify="right")
-    for category, figures in sorted(report.categories.items()):
-        table.add_row(category, *_cells(figures))
+    for category, figures_of_category in sorted(report.categories.items()):
+        table.add_row(category, *_cells(figures_of_category))
     table.add_row("[bold]overall[/bold]", *_cells(report.overall), end_section=True)
     console.print(table)
     console.print(

@@ -19,11 +19,12 @@ from assistant.service import Assistant, Response
 from assistant.settings import Settings
 from assistant.types import Message
 from evals.baseline import TutorialPipeline
-from evals.distractors import pick_statutes
-from evals.gold import GoldItem, has_fact, load_gold, supports
+from evals.distractors import statutes_for_evaluation
+from evals.gold import GOLD, TEST, GoldItem, has_fact, load_gold, supports
 from ingest.indexing import Indexer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SETS = {"dev": GOLD, "test": TEST}
 RECALL_AT = 5
 
 
@@ -41,6 +42,7 @@ class ItemResult:
     answer: str = ""
     coverage: float | None = None
     dense: float | None = None
+    both_cited: bool | None = None  # for comparisons: every compared document is cited
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Figures:
     baseline_recall_at_5: float | None = None
     baseline_mrr: float | None = None
     not_verbatim: int = 0
+    false_declines: float | None = None  # answerable questions the assistant declined
+    both_cited: float | None = None  # comparisons whose answer cites every document compared
 
 
 @dataclass
@@ -75,7 +79,8 @@ def build_assistant(settings: Settings, distractors: int) -> tuple[Assistant, li
         update={"data_dir": settings.data_dir / "eval" / f"distractors-{distractors}"}
     )
     assistant = Assistant(eval_settings)
-    files = sorted(p for p in CORPUS.iterdir() if p.is_file()) + pick_statutes(distractors)
+    corpus = sorted(p for p in CORPUS.iterdir() if p.is_file())
+    files = corpus + statutes_for_evaluation(distractors)
     report = Indexer(assistant.store, assistant.catalog).ingest(files)
     if report.failed:
         raise RuntimeError(f"evaluation corpus failed to ingest: {report.failed}")
@@ -83,6 +88,14 @@ def build_assistant(settings: Settings, distractors: int) -> tuple[Assistant, li
 
 
 def evaluate(settings: Settings, distractors: int = 0, baseline: bool = True) -> Report:
+    """The development set (gold.yaml): what retrieval and answering are tuned on."""
+    return evaluate_sets(settings, distractors, baseline, ("dev",))["dev"]
+
+
+def evaluate_sets(
+    settings: Settings, distractors: int, baseline: bool, names: tuple[str, ...] = ("dev", "test")
+) -> dict[str, Report]:
+    """Each named set over one evaluation index. Statute questions need statutes in it."""
     assistant, files = build_assistant(settings, distractors)
     tutorial = (
         TutorialPipeline(assistant.settings.data_dir / "tutorial", assistant.store.embedder, files)
@@ -90,7 +103,18 @@ def evaluate(settings: Settings, distractors: int = 0, baseline: bool = True) ->
         else None
     )
     assistant.warm_up()  # build the lexical side and load the model before timing anything
-    results = [run_item(assistant, item) for item in load_gold()]
+    reports = {}
+    for name in names:
+        items = [
+            i for i in load_gold(SETS[name]) if distractors or not i.category.startswith("statute")
+        ]
+        results = [run_item(assistant, item) for item in items]
+        _baseline_ranks(tutorial, results)
+        reports[name] = summarise(results, distractors, assistant.store.count(), baseline)
+    return reports
+
+
+def _baseline_ranks(tutorial: TutorialPipeline | None, results: list[ItemResult]) -> None:
     if tutorial is not None:
         # After our own run, so that the baseline's searches do not share the timed minutes.
         for result in results:
@@ -99,7 +123,6 @@ def evaluate(settings: Settings, distractors: int = 0, baseline: bool = True) ->
                 result.baseline_rank = _first_hit(
                     [(d.page_content, d.metadata["doc_id"]) for d in hits], result.item
                 )
-    return summarise(results, distractors, assistant.store.count(), baseline)
 
 
 def run_item(assistant: Assistant, item: GoldItem) -> ItemResult:
@@ -136,6 +159,9 @@ def run_item(assistant: Assistant, item: GoldItem) -> ItemResult:
     if item.decline is False and item.key_facts:
         found = sum(has_fact(answer.text, f) for f in item.key_facts) if answer.answered else 0
         result.facts = found / len(item.key_facts)
+    compared = {s.doc for s in item.sources}
+    if item.category.endswith("comparison") and len(compared) > 1:
+        result.both_cited = compared <= {c.document for c in answer.citations if answer.answered}
     if answer.answered and answer.citations and (item.key_facts or item.sources):
         good = sum(
             supports(c.text, c.document, item) or any(has_fact(c.text, f) for f in item.key_facts)
@@ -201,6 +227,12 @@ def figures(results: list[ItemResult], baseline: bool = True) -> Figures:
         baseline_recall_at_5=recall(theirs, RECALL_AT) if baseline else None,
         baseline_mrr=mrr(theirs) if baseline else None,
         not_verbatim=sum(r.not_verbatim for r in results),
+        false_declines=_mean(
+            [0.0 if r.answered else 1.0 for r in results if r.item.decline is False]
+        ),
+        both_cited=_mean(
+            [1.0 if r.both_cited else 0.0 for r in results if r.both_cited is not None]
+        ),
     )
 
 
