@@ -10,7 +10,9 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 
+from assistant.answering.comparison import compared, side_by_side, side_question
 from assistant.answering.conversation import (
     Organisation,
     mentioned,
@@ -18,7 +20,7 @@ from assistant.answering.conversation import (
     standalone_question,
 )
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.protocol import Answerer, Draft, Question
+from assistant.answering.protocol import Answerer, Draft, Question, Vocabulary
 from assistant.answering.writing import NO_DOCUMENTS
 from assistant.language.analysis import Analyzer, is_english
 from assistant.retrieval.ranking import RetrievalOptions
@@ -107,16 +109,47 @@ class Assistant:
             language = "en" if is_english(query) else "sv"
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
-        passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
-        context = passages + self.retriever.siblings(passages)
-        question = Question(query, self.retriever.vocabulary())
-        for item in self.answerer.answer(question, messages[:-1], context):
+        vocabulary = self.retriever.vocabulary()
+        sides = [] if filters and filters.organisation else compared(query, self._readable(filters))
+        if len(sides) >= 2:
+            draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
+            items: Iterator[str | Draft] = _lines_then(draft)
+        else:
+            passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
+            context = passages + self.retriever.siblings(passages)
+            items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
+        for item in items:
             if isinstance(item, Draft):
                 citations = [self._citation(p) for p in item.citations]
                 answer = Answer(item.text, item.answered, citations, item.language)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item
+
+    def _compare(
+        self,
+        query: str,
+        sides: list[Organisation],
+        history: list[Message],
+        filters: Filters | None,
+        vocabulary: Vocabulary,
+    ) -> tuple[Draft, list[Passage]]:
+        """Each organisation's side answered from its own documents, then put side by side."""
+        drafts, found = [], []
+        for side in sides:
+            text = side_question(query, side, [o for o in sides if o is not side])
+            within = replace(filters or Filters(), organisation=side.name, named_organisation=None)
+            passages = self.retriever.search(text, k=self.settings.top_k, filters=within)
+            context = passages + self.retriever.siblings(passages)
+            *_, draft = self.answerer.answer(Question(text, vocabulary), history, context)
+            assert isinstance(draft, Draft)
+            drafts.append((side, draft))
+            found.append(passages)
+        ranked = [p for group in zip_longest(*found) for p in group if p is not None]
+        return side_by_side(drafts, "en" if is_english(query) else "sv"), ranked
+
+    def _readable(self, filters: Filters | None) -> list[Organisation]:
+        return self.organisations(filters.labels if filters else None)
 
     def _standalone(
         self, messages: list[Message], filters: Filters | None
@@ -187,6 +220,15 @@ class Assistant:
     def _citation(self, passage: Passage) -> Citation:
         live = self.catalog.live(passage.doc_id)
         return Citation.of(passage, live.label if live is not None else "withdrawn")
+
+
+def _lines_then(draft: Draft) -> Iterator[str | Draft]:
+    """A composed answer streamed as its lines, then the draft itself."""
+    lines = draft.text.split("\n")
+    yield lines[0]
+    for line in lines[1:]:
+        yield f"\n{line}"
+    yield draft
 
 
 def check_question(questions: list[str], max_chars: int) -> None:

@@ -121,3 +121,30 @@ def test_bad_questions_get_a_clear_error(corpus_assistant: Assistant) -> None:
         corpus_assistant.ask([Message("user", "policy " * 1000)])
     with pytest.raises(InvalidQuestionError, match="no question"):
         corpus_assistant.ask([Message("assistant", "Hej")])
+
+
+def test_a_comparison_is_answered_side_by_side_from_both_documents(
+    corpus_assistant: Assistant,
+) -> None:
+    answer = ask(
+        corpus_assistant, "Vad säger Dalarnas respektive Jönköpings policy om omvärldskontakter?"
+    )
+    assert answer.answered
+    assert {c.document for c in answer.citations} == {
+        "dalarna-internationell-policy",
+        "jonkoping-internationellt-arbete",
+    }
+    dalarna, jonkoping = answer.text.split("\n\n")
+    assert "(Landstinget Dalarna)" in dalarna and "[1]" in dalarna
+    assert "(Landstinget i Jönköpings län)" in jonkoping and "[2]" in jonkoping
+
+
+def test_a_side_the_documents_are_silent_on_says_so(corpus_assistant: Assistant) -> None:
+    """Only Jönköping's policy speaks of Alytus: Dalarna's side says so, Jönköping's answers."""
+    answer = ask(
+        corpus_assistant, "Compare what Dalarna and Jönköping say about cooperation with Alytus."
+    )
+    assert answer.answered and answer.language == "en"
+    assert answer.text.startswith("Landstinget Dalarna: the documents don't say.")
+    assert "Alytus län i Litauen [1]" in answer.text
+    assert {c.document for c in answer.citations} == {"jonkoping-internationellt-arbete"}

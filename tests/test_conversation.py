@@ -47,3 +47,20 @@ def test_a_question_with_its_own_topic_is_left_alone() -> None:
         "Vilket diarienummer har ärendet i Jönköping?",
     ]
     assert standalone_question(turns, ORGANISATIONS) == turns[-1]
+
+
+def test_comparisons_are_recognised_and_each_side_asked_without_the_other() -> None:
+    from assistant.answering.comparison import compared, side_question
+
+    dalarna, jonkoping = organisations_from_names(
+        ["Landstinget Dalarna", "Landstinget i Jönköpings län"]
+    )
+    both = [dalarna, jonkoping]
+    assert compared("Vem antar policyn i Dalarna respektive i Jönköping?", both) == both
+    assert compared("Vad gäller i båda landstingen?", both) == both
+    assert compared("Vem antar policyn i Dalarna?", both) == []
+    assert compared("Vem antar policyn?", both) == []
+    asked = side_question(
+        "Vem antar policyn i Dalarna respektive i Jönköping?", dalarna, [jonkoping]
+    )
+    assert "Jönköping" not in asked and "Dalarna" in asked

@@ -91,9 +91,20 @@ def mentioned(text: str, organisations: list[Organisation]) -> tuple[Organisatio
     for word in WORD.findall(text):
         lowered = word.lower()
         for organisation in organisations:
-            if any(_same_word(lowered, alias) for alias in organisation.aliases):
+            if any(same_word(lowered, alias) for alias in organisation.aliases):
                 return organisation, word
     return None
+
+
+def mentioned_all(text: str, organisations: list[Organisation]) -> list[Organisation]:
+    """Every organisation a text names, in the order it names them."""
+    found: list[Organisation] = []
+    for word in WORD.findall(text):
+        for organisation in organisations:
+            aliases = organisation.aliases
+            if organisation not in found and any(same_word(word.lower(), a) for a in aliases):
+                found.append(organisation)
+    return found
 
 
 def standalone_question(messages: list[str], organisations: list[Organisation]) -> str:
@@ -109,7 +120,7 @@ def standalone_question(messages: list[str], organisations: list[Organisation]) 
     topic_words = [
         w
         for w in WORD.findall(question.lower())
-        if w not in FILLER and not (own and _same_word(w, own[1].lower()))
+        if w not in FILLER and not (own and same_word(w, own[1].lower()))
     ]
     asks = INTERROGATIVE.match(question.removeprefix("Och ").removeprefix("och "))
 
@@ -130,7 +141,7 @@ def standalone_question(messages: list[str], organisations: list[Organisation]) 
     return question
 
 
-def _same_word(word: str, alias: str) -> bool:
+def same_word(word: str, alias: str) -> bool:
     """Dalarna/Dalarnas, Jönköping/Jönköpings."""
     return word == alias or (
         len(alias) >= 4

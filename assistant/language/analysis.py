@@ -146,10 +146,12 @@ class Analyzer:
 
 def is_english(text: str) -> bool:
     """Whether a question is framed in English (the answer's framing follows it)."""
-    words = WORD.findall(text.lower())
+    raw = WORD.findall(text)
+    words = [w.lower() for w in raw]
     english = sum(w in ENGLISH_HINTS for w in words)
+    # Å, ä and ö mark Swedish words, not names: "Jönköping" in an English question is a place.
     swedish = sum(w in SWEDISH_HINTS for w in words) + sum(
-        any(ch in w for ch in "åäö") for w in words
+        any(ch in w for ch in "åäö") for w in raw if not w[0].isupper()
     )
     return english > swedish
 
