@@ -20,9 +20,9 @@ from assistant.answering.conversation import (
     standalone_question,
 )
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.protocol import Answerer, Draft, Question, Vocabulary
+from assistant.answering.protocol import Answerer, Draft, Question, Vocabulary, stream_lines
 from assistant.answering.writing import NO_DOCUMENTS
-from assistant.language.analysis import Analyzer, is_english
+from assistant.language.analysis import Analyzer, language_of
 from assistant.retrieval.ranking import RetrievalOptions
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
@@ -104,16 +104,16 @@ class Assistant:
         return response
 
     def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
-        query, filters = self._standalone(messages, filters)
+        query, filters, organisations = self._standalone(messages, filters)
         if not self.retriever.snapshot().ids:
-            language = "en" if is_english(query) else "sv"
+            language = language_of(query)
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
         vocabulary = self.retriever.vocabulary()
-        sides = [] if filters and filters.organisation else compared(query, self._readable(filters))
+        sides = compared(query, organisations)  # none when a filter has chosen one organisation
         if len(sides) >= 2:
             draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
-            items: Iterator[str | Draft] = _lines_then(draft)
+            items: Iterator[str | Draft] = stream_lines(draft)
         else:
             passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
             context = passages + self.retriever.siblings(passages)
@@ -146,15 +146,13 @@ class Assistant:
             drafts.append((side, draft))
             found.append(passages)
         ranked = [p for group in zip_longest(*found) for p in group if p is not None]
-        return side_by_side(drafts, "en" if is_english(query) else "sv"), ranked
-
-    def _readable(self, filters: Filters | None) -> list[Organisation]:
-        return self.organisations(filters.labels if filters else None)
+        return side_by_side(drafts, language_of(query)), ranked
 
     def _standalone(
         self, messages: list[Message], filters: Filters | None
-    ) -> tuple[str, Filters | None]:
-        """The question retrieval uses, and the filters with the organisation it names."""
+    ) -> tuple[str, Filters | None, list[Organisation]]:
+        """The question retrieval uses, the filters with the organisation it names, and the
+        organisations it may be about (the caller's, or the one a filter chose)."""
         questions = [m.content for m in messages if m.role == "user"]
         check_question(questions, self.settings.max_question_chars)
         organisations = self.organisations(filters.labels if filters else None)
@@ -165,7 +163,7 @@ class Assistant:
         named = mentioned(query, organisations)
         if named:
             filters = replace(filters or Filters(), named_organisation=named[0].name)
-        return query, filters
+        return query, filters, organisations
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
         return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
@@ -220,15 +218,6 @@ class Assistant:
     def _citation(self, passage: Passage) -> Citation:
         live = self.catalog.live(passage.doc_id)
         return Citation.of(passage, live.label if live is not None else "withdrawn")
-
-
-def _lines_then(draft: Draft) -> Iterator[str | Draft]:
-    """A composed answer streamed as its lines, then the draft itself."""
-    lines = draft.text.split("\n")
-    yield lines[0]
-    for line in lines[1:]:
-        yield f"\n{line}"
-    yield draft
 
 
 def check_question(questions: list[str], max_chars: int) -> None:

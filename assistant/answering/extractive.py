@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assistant.answering.options import ExtractiveOptions
-from assistant.answering.protocol import Draft, Question
+from assistant.answering.protocol import Draft, Question, stream_lines
 from assistant.answering.question_terms import QuestionTerms
 from assistant.answering.quotes import Unit, quotable_units
 from assistant.answering.selection import choose_quotes, unit_score
 from assistant.answering.support import supported
 from assistant.answering.writing import DECLINE, answer_lines
-from assistant.language.analysis import Analyzer, is_english
+from assistant.language.analysis import Analyzer, language_of
 from assistant.language.evidence import cue_evidence
-from assistant.types import Message, Passage
+from assistant.types import Language, Message, Passage
 
 
 class ExtractiveAnswerer:
@@ -32,18 +32,14 @@ class ExtractiveAnswerer:
     def answer(
         self, question: Question, history: list[Message], passages: list[Passage]
     ) -> Iterator[str | Draft]:
-        draft = self.draft(question, passages)
-        lines = draft.text.split("\n")
-        yield lines[0]
-        for line in lines[1:]:
-            yield f"\n{line}"
-        yield draft
+        yield from stream_lines(self.draft(question, passages))
 
     def draft(self, question: Question, passages: list[Passage]) -> Draft:
-        english = is_english(question.text)
+        language = language_of(question.text)
+        english = language == "en"
         units = quotable_units(passages, self.analyzer)
         if not units:
-            return self._decline(passages, english)
+            return self._decline(passages, language)
         terms = QuestionTerms.of(question, self.analyzer, self.options.context_credit)
         scored = sorted(
             ((unit_score(question.text, unit, terms), i) for i, unit in enumerate(units)),
@@ -54,9 +50,8 @@ class ExtractiveAnswerer:
         coverage = self._coverage(question, chosen, terms)
         dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
         if not supported(question, chosen, coverage, dense, self.options):
-            return self._decline(passages, english, coverage, dense)
+            return self._decline(passages, language, coverage, dense)
         lines, cited = answer_lines(chosen, passages, english)
-        language = "en" if english else "sv"
         return Draft("\n".join(lines), True, cited, language, coverage, dense)
 
     def _coverage(
@@ -73,10 +68,9 @@ class ExtractiveAnswerer:
     def _decline(
         self,
         passages: list[Passage],
-        english: bool,
+        language: Language,
         coverage: float | None = None,
         dense: float | None = None,
     ) -> Draft:
-        language = "en" if english else "sv"
         see_also = passages[: self.options.see_also]
         return Draft(DECLINE[language], False, see_also, language, coverage, dense)

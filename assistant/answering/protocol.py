@@ -41,6 +41,15 @@ class Draft:
     dense: float | None = None
 
 
+def stream_lines(draft: Draft) -> Iterator[str | Draft]:
+    """A composed answer as an answerer streams it: its lines as pieces, then the draft."""
+    lines = draft.text.split("\n")
+    yield lines[0]
+    for line in lines[1:]:
+        yield f"\n{line}"
+    yield draft
+
+
 class Answerer(Protocol):
     def answer(
         self, question: Question, history: list[Message], passages: list[Passage]

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_SWEDISH
 
+from assistant.types import Language
+
 WORD = re.compile(r"\w+(?:[-:]\w+)*|§+", re.UNICODE)
 # Sentence ends: after . ! ? or ; followed by space and something that starts a sentence.
 SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[\"'(«–\-]?[A-ZÅÄÖÉ0-9])")
@@ -154,6 +156,11 @@ def is_english(text: str) -> bool:
         any(ch in w for ch in "åäö") for w in raw if not w[0].isupper()
     )
     return english > swedish
+
+
+def language_of(text: str) -> Language:
+    """The language an answer to `text` is framed in."""
+    return "en" if is_english(text) else "sv"
 
 
 def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
