@@ -7,7 +7,6 @@ import getpass
 import json
 import logging
 import re
-import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -19,8 +18,12 @@ from rich.table import Table
 from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog, AuditRecord
-from assistant.storage.catalog import Catalog
-from assistant.storage.consistency import DataDirError, check_consistency, set_index_aside
+from assistant.storage.consistency import (
+    DataDirError,
+    check_consistency,
+    open_catalog,
+    set_index_aside,
+)
 from assistant.storage.embedders import MissingExtraError, make_embedder
 from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
@@ -74,7 +77,6 @@ def main(argv: list[str] | None = None) -> int:
         InvalidQuestionError,
         MissingExtraError,
         DataDirError,
-        sqlite3.DatabaseError,
         FileNotFoundError,
     ) as error:
         console.print(f"[red]{error}[/red]")
@@ -97,7 +99,7 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
     if rebuild:
         console.print(f"The previous index is kept in {set_index_aside(settings)}")
     store = open_store(settings, make_embedder(settings.embedder))
-    catalog = Catalog(settings.catalog_db)
+    catalog = open_catalog(settings)
     check_consistency(settings, store, catalog)
     indexer = Indexer.from_settings(store, catalog, settings)
     files = discover(paths)
@@ -188,7 +190,7 @@ def run_server(settings: Settings, host: str | None, port: int | None) -> int:
 
 
 def list_documents(settings: Settings) -> int:
-    documents = Catalog(settings.catalog_db).documents()
+    documents = open_catalog(settings).documents()
     table = Table(title=f"Documents in {settings.data_dir}")
     for column in ("id", "title", "organisation", "live version", "versions", "chunks", "ingested"):
         table.add_column(column)

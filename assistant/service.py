@@ -26,8 +26,8 @@ from assistant.language.analysis import Analyzer, language_of
 from assistant.retrieval.ranking import RetrievalOptions
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
-from assistant.storage.catalog import Catalog, DocumentRecord
-from assistant.storage.consistency import check_consistency
+from assistant.storage.catalog import DocumentRecord
+from assistant.storage.consistency import check_consistency, open_catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
 from assistant.types import Answer, Citation, Filters, Labels, Message, Passage, may_read
@@ -77,7 +77,7 @@ class Assistant:
     ) -> None:
         self.settings = settings
         self.store = open_store(settings, embedder or make_embedder(settings.embedder))
-        self.catalog = Catalog(settings.catalog_db)
+        self.catalog = open_catalog(settings)
         check_consistency(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
         self.retriever = Retriever(self.store, self.catalog, self.analyzer, retrieval)

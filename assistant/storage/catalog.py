@@ -134,14 +134,7 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            sqlite.create(path, SCHEMA)
-        except sqlite3.DatabaseError as error:  # truncated or overwritten
-            raise sqlite3.DatabaseError(
-                f"{path} is not a readable catalogue ({error}). Nothing was changed. To repair, "
-                "rebuild the index from the policy files: `policy-assistant ingest --rebuild "
-                "<folders>` (the damaged parts are kept aside in the data directory)."
-            ) from error
+        sqlite.create(path, SCHEMA)
 
     def live(self, doc_id: str) -> VersionRecord | None:
         with sqlite.connect(self.path) as db:

@@ -10,6 +10,7 @@ wrong and how to repair it.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +29,16 @@ def repair_hint(settings: Settings) -> str:
         f"`policy-assistant ingest --rebuild <folders>` (the damaged parts are kept in "
         f"{settings.data_dir}/before-rebuild-<time>/; cached embeddings make it quick)."
     )
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    """The data directory's catalogue; a truncated or overwritten one is named, with the repair."""
+    try:
+        return Catalog(settings.catalog_db)
+    except sqlite3.DatabaseError as error:
+        raise DataDirError(
+            f"{settings.catalog_db} is not a readable catalogue ({error})." + repair_hint(settings)
+        ) from error
 
 
 def check_consistency(settings: Settings, store: Store, catalog: Catalog) -> None:

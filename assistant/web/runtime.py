@@ -8,7 +8,6 @@ orchestrator sends traffic only once it says "ready". Requests never load anythi
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 
@@ -26,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 # What a site can get wrong with its data directory: each message says how to repair it.
-KNOWN_PROBLEMS = (DataDirError, IndexMismatchError, MissingExtraError, sqlite3.DatabaseError)
+KNOWN_PROBLEMS = (DataDirError, IndexMismatchError, MissingExtraError)
 
 
 class NotReadyError(RuntimeError):

@@ -45,9 +45,10 @@ def require_reader(runtime: RuntimeDep, credentials: Credentials) -> Caller:
     """The caller of a read route and the labels it holds; 401 without a valid key."""
     settings = runtime.settings
     key = credentials.credentials if credentials else None
-    if not settings.api_keys:
-        admin = key is not None and is_admin_key(settings, key)
-        return runtime.access.caller(key_name(key)) if admin and key else ANONYMOUS
+    if not settings.api_keys:  # open: anyone reads unlabelled documents, the admin all
+        if key is not None and is_admin_key(settings, key):
+            return runtime.access.caller(key_name(key))
+        return ANONYMOUS
     if key is None:
         raise HTTPException(401, "An API key is required.", CHALLENGE)
     if not valid_key(settings, key):
