@@ -9,12 +9,14 @@ import logging
 import re
 import sys
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from assistant.history.timeline import changes_between
 from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog, AuditRecord
@@ -27,13 +29,14 @@ from assistant.storage.consistency import (
 from assistant.storage.embedders import MissingExtraError, make_embedder
 from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
-from ingest.indexing import Indexer, IngestReport, discover
+from ingest.files import discover
+from ingest.indexing import Indexer, IngestReport
 
 console = Console()
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policy-assistant", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -55,20 +58,39 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--organisation", help="only documents of this organisation")
     ask.add_argument("--document", help="only this document (its id)")
+    ask.add_argument(
+        "--as-of", type=date.fromisoformat, help="answer from the versions in force on YYYY-MM-DD"
+    )
+
+    changes = commands.add_parser("changes", help="what changed between two versions")
+    changes.add_argument("document", help="the document's id")
+    changes.add_argument(
+        "--from", dest="start", type=date.fromisoformat, help="default: the version before"
+    )
+    changes.add_argument("--to", dest="end", type=date.fromisoformat, help="default: today")
+    changes.add_argument("--json", action="store_true", help="print the changes as JSON")
 
     serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
     serve.add_argument("--host", help="interface to listen on (default: settings, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default: settings, 8000)")
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     configure_logging(args.verbose)
     settings = Settings()
     try:
         if args.command == "ingest":
             return run_ingest(settings, args.paths, args.prune, args.rebuild)
         if args.command == "ask":
-            filters = Filters(organisation=args.organisation, doc_id=args.document)
+            filters = Filters(
+                organisation=args.organisation, doc_id=args.document, as_of=args.as_of
+            )
             return ask_question(settings, args.question, filters, args.json)
+        if args.command == "changes":
+            return show_changes(settings, args.document, args.start, args.end, args.json)
         if args.command == "serve":
             return run_server(settings, args.host, args.port)
         return list_documents(settings)
@@ -190,26 +212,49 @@ def run_server(settings: Settings, host: str | None, port: int | None) -> int:
 
 
 def list_documents(settings: Settings) -> int:
-    documents = open_catalog(settings).documents()
+    documents = open_catalog(settings).documents(include_withdrawn=True)
     table = Table(title=f"Documents in {settings.data_dir}")
-    for column in ("id", "title", "organisation", "live version", "versions", "chunks", "ingested"):
+    columns = ("id", "title", "organisation", "status", "versions: date, status, paragraphs")
+    for column in columns:
         table.add_column(column)
     for doc in documents:
-        live = doc.live
-        if live is None:
-            continue
-        table.add_row(
-            doc.doc_id,
-            live.title,
-            live.organisation or "",
-            live.label,
-            ", ".join(v.label for v in doc.versions),
-            str(live.chunk_count),
-            live.ingested_at,
+        versions = "\n".join(
+            f"v{v.version} {v.effective_date}: {doc.status(v)}, {v.chunk_count}"
+            for v in doc.versions
         )
+        table.add_row(doc.doc_id, doc.title, doc.organisation or "", doc.state, versions)
     console.print(table)
     if not documents:
         console.print("No documents yet: run `policy-assistant ingest PATH`.")
+    return 0
+
+
+def show_changes(
+    settings: Settings, doc_id: str, start: date | None, end: date | None, as_json: bool
+) -> int:
+    changes = changes_between(open_catalog(settings), doc_id, start, end)
+    if changes is None:
+        console.print(f"[red]No version of {doc_id!r} to compare.[/red]")
+        return 2
+    old = changes.old.effective_date if changes.old else None
+    if as_json:
+        body = {
+            "document": doc_id,
+            "old": old,
+            "new": changes.new.effective_date,
+            "changes": [asdict(c) for c in changes.paragraphs],
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return 0
+    console.print(
+        f"[bold]{changes.record.title}[/bold]: {old or '(none)'} → {changes.new.effective_date}"
+    )
+    for change in changes.paragraphs:
+        console.print(printable(f"\n{change.kind}: {change.section}"), markup=False)
+        if change.old:
+            console.print(printable(f"  - {change.old}"), markup=False, highlight=False)
+        if change.new:
+            console.print(printable(f"  + {change.new}"), markup=False, highlight=False)
     return 0
 
 

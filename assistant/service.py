@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from itertools import zip_longest
 
 from assistant.answering.comparison import compared, side_by_side, side_question
@@ -22,14 +23,16 @@ from assistant.answering.conversation import (
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.protocol import Answerer, Draft, Question, Vocabulary, stream_lines
 from assistant.answering.writing import NO_DOCUMENTS
+from assistant.history.timeline import History, question_date
+from assistant.history.wording import changes_draft, revision_line
 from assistant.language.analysis import Analyzer, language_of
 from assistant.retrieval.ranking import RetrievalOptions
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
-from assistant.storage.catalog import DocumentRecord
 from assistant.storage.consistency import check_consistency, open_catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
+from assistant.storage.versions import DocumentRecord
 from assistant.types import Answer, Citation, Filters, Labels, Message, Passage, may_read
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ class IndexInfo:
 
 @dataclass
 class DocumentView:
-    """A document's record (versions) and its live version's paragraphs in reading order."""
+    """A document's record (versions) and its paragraphs in force in reading order."""
 
     record: DocumentRecord
     passages: list[Passage]
@@ -74,13 +77,15 @@ class Assistant:
         embedder: CountingEmbeddings | None = None,
         answerer: Answerer | None = None,
         retrieval: RetrievalOptions | None = None,
+        clock: Callable[[], date] = date.today,
     ) -> None:
         self.settings = settings
         self.store = open_store(settings, embedder or make_embedder(settings.embedder))
-        self.catalog = open_catalog(settings)
+        self.catalog = open_catalog(settings, clock)
         check_consistency(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
         self.retriever = Retriever(self.store, self.catalog, self.analyzer, retrieval)
+        self.history = History(self.catalog, self.retriever)
         self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
         self._organisations: dict[tuple[int, Labels | None], list[Organisation]] = {}
 
@@ -105,26 +110,53 @@ class Assistant:
 
     def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
         query, filters, organisations = self._standalone(messages, filters)
-        if not self.retriever.snapshot().ids:
+        if not self.retriever.snapshot().rows_on(self.catalog.today()).any():
             language = language_of(query)
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
         vocabulary = self.retriever.vocabulary()
+        filters = self.retriever.dated(filters)
         sides = compared(query, organisations)  # none when a filter has chosen one organisation
+        changed = None
         if len(sides) >= 2:
             draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
             items: Iterator[str | Draft] = stream_lines(draft)
         else:
             passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
+            changed = self.history.changed_document(query, passages)
+        if changed is not None:
+            changes = self.history.changes(changed, end=filters.as_of)
+            assert changes is not None
+            items = stream_lines(changes_draft(changes, self.history, language_of(query)))
+        elif len(sides) < 2:
             context = passages + self.retriever.siblings(passages)
             items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
         for item in items:
             if isinstance(item, Draft):
+                if changed is None:
+                    yield from self._revisions(item)
                 citations = [self._citation(p) for p in item.citations]
                 answer = Answer(item.text, item.answered, citations, item.language)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item
+
+    def _revisions(self, draft: Draft) -> Iterator[str]:
+        """Under an answer, one line per cited paragraph that the next version words
+        differently ("Från 2027-01-01 gäller en ny lydelse: … [3]"), with its own citation."""
+        if not draft.answered:
+            return
+        for passage in list(draft.citations):
+            revision = self.history.revision(passage)
+            if revision is None:
+                continue
+            number = None
+            if revision.passage is not None:
+                draft.citations.append(revision.passage)
+                number = len(draft.citations)
+            line = revision_line(revision, number, self.catalog.today(), draft.language)
+            draft.text += f"\n\n{line}"
+            yield f"\n\n{line}"
 
     def _compare(
         self,
@@ -163,25 +195,30 @@ class Assistant:
         named = mentioned(query, organisations)
         if named:
             filters = replace(filters or Filters(), named_organisation=named[0].name)
+        asked_day = question_date(query)
+        if asked_day is not None and (filters is None or filters.as_of is None):
+            filters = replace(filters or Filters(), as_of=asked_day)
         return query, filters, organisations
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
         return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
 
     def documents(
-        self, include_deleted: bool = False, labels: Labels | None = None
+        self, include_withdrawn: bool = False, labels: Labels | None = None
     ) -> list[DocumentRecord]:
         """The documents a caller with `labels` may read (`None`: every document)."""
-        records = self.catalog.documents(include_deleted=include_deleted)
+        records = self.catalog.documents(include_withdrawn=include_withdrawn)
         return [r for r in records if may_read(r.latest.access, labels)]
 
-    def document(self, doc_id: str, labels: Labels | None = None) -> DocumentView | None:
-        """A readable document's record and live paragraphs; None also when it may not be read,
-        so a caller cannot tell a restricted document from a missing one."""
-        record = next((d for d in self.documents(True, labels) if d.doc_id == doc_id), None)
-        if record is None:
+    def document(
+        self, doc_id: str, labels: Labels | None = None, day: date | None = None
+    ) -> DocumentView | None:
+        """A readable document's record and its paragraphs in force on `day` (today); None
+        also when it may not be read, so a restricted document looks like a missing one."""
+        record = self.catalog.document(doc_id)
+        if record is None or not may_read(record.latest.access, labels):
             return None
-        return DocumentView(record, self.retriever.document_passages(doc_id))
+        return DocumentView(record, self.retriever.document_passages(doc_id, day))
 
     def info(self, labels: Labels | None = None) -> IndexInfo:
         live = [d.live for d in self.documents(labels=labels) if d.live is not None]
@@ -189,10 +226,12 @@ class Assistant:
         digest = hashlib.sha256(
             "\n".join(sorted(f"{v.doc_id}:{v.content_hash}" for v in live)).encode()
         ).hexdigest()
+        snapshot = self.retriever.snapshot()
+        in_force = snapshot.doc_id_of_row[snapshot.rows_on(self.catalog.today())]
         return IndexInfo(
             embedder=self.store.embedder.name,
             documents=len(live),
-            chunks=sum(1 for d in self.retriever.snapshot().doc_id_of_row if d in readable),
+            chunks=sum(1 for d in in_force if d in readable),
             corpus_version=digest[:12],
             last_ingested=max((v.ingested_at for v in live), default=None),
         )
@@ -216,8 +255,13 @@ class Assistant:
         return self._organisations[key]
 
     def _citation(self, passage: Passage) -> Citation:
-        live = self.catalog.live(passage.doc_id)
-        return Citation.of(passage, live.label if live is not None else "withdrawn")
+        """A passage with its version's label and today's status (an `as_of` answer may cite
+        a superseded version, and says so)."""
+        record = self.retriever.snapshot().records.get(passage.doc_id)
+        version = record.version(passage.version) if record else None
+        if record is None or version is None:
+            return Citation.of(passage, f"v{passage.version}", "withdrawn")
+        return Citation.of(passage, version.label, record.status(version, self.catalog.today()))
 
 
 def check_question(questions: list[str], max_chars: int) -> None:

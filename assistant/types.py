@@ -5,6 +5,7 @@ the answer the edges show. Dataclasses only; nothing here imports the rest of th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 Language = Literal["sv", "en"]
@@ -41,11 +42,13 @@ class Filters:
     named_organisation: str | None = None
     # The access labels the caller holds: only documents it may read are searched at all.
     labels: Labels | None = None
+    # The day whose versions are searched: each document's version in force then (None: today).
+    as_of: date | None = None
 
 
 @dataclass
 class Passage:
-    """A retrieved chunk of a live document version; `text` is verbatim source text."""
+    """A retrieved chunk of one document version; `text` is verbatim source text."""
 
     chunk_id: str
     doc_id: str
@@ -58,6 +61,7 @@ class Passage:
     effective_date: str | None = None
     page: int | None = None
     is_list: bool = False
+    version: int = 0
     score: float = 0.0
     dense_similarity: float | None = None  # cosine to the question (None: a list sibling)
 
@@ -71,12 +75,14 @@ class Citation:
     title: str
     organisation: str | None
     section: str
-    version: str
+    version: str  # "v2, 2025-07-01": the version's number and effective date
     text: str
     score: float
+    effective_date: str | None = None
+    status: str = "in_force"  # in_force, superseded, upcoming or withdrawn, as of today
 
     @classmethod
-    def of(cls, passage: Passage, version: str) -> Citation:
+    def of(cls, passage: Passage, version: str, status: str = "in_force") -> Citation:
         """The one place a passage becomes what the edges show."""
         return cls(
             id=passage.chunk_id,
@@ -87,6 +93,8 @@ class Citation:
             version=version,
             text=passage.text,
             score=round(passage.score, 4),
+            effective_date=passage.effective_date,
+            status=status,
         )
 
     @property
@@ -97,8 +105,16 @@ class Citation:
     @property
     def reference(self) -> str:
         """The one-line reference the edges list under an answer."""
-        return f"{self.source} › {self.section} ({self.version})"
+        status = "" if self.status == "in_force" else f", {STATUS_NAMES[self.status]}"
+        return f"{self.source} › {self.section} ({self.version}{status})"
 
+
+STATUS_NAMES = {
+    "in_force": "in force",
+    "superseded": "superseded",
+    "upcoming": "upcoming",
+    "withdrawn": "withdrawn",
+}
 
 SOURCES_HEADINGS: dict[tuple[Language, bool], str] = {
     ("sv", True): "Källor",

@@ -4,6 +4,7 @@ python -m evals run [--distractors N] [--no-baseline] [--details]
 python -m evals ablation [--distractors N]
 python -m evals ingest-benchmark [--minutes M]
 python -m evals load-benchmark [--seconds S]
+python -m evals versions-benchmark [--statute DOC] [--questions N]
 """
 
 from __future__ import annotations
@@ -40,7 +41,14 @@ def run(argv: list[str]) -> None:
 
 
 def main() -> None:
-    commands = {"run", "ablation", "ingest-benchmark", "load-benchmark", "labelled-load"}
+    commands = {
+        "run",
+        "ablation",
+        "ingest-benchmark",
+        "load-benchmark",
+        "labelled-load",
+        "versions-benchmark",
+    }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     command, argv = sys.argv[1], sys.argv[2:]
@@ -54,6 +62,10 @@ def main() -> None:
         from evals.ingest_benchmark import main as ingest_benchmark
 
         ingest_benchmark(argv)
+    elif command == "versions-benchmark":
+        from evals.versions_benchmark import main as versions_benchmark
+
+        versions_benchmark(argv)
     elif command == "labelled-load":
         from evals.labelled_load import main as labelled_load
 

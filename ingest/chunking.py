@@ -71,6 +71,12 @@ def chunk_document(doc: LoadedDocument, options: ChunkingOptions | None = None) 
     ]
 
 
+def paragraphs(doc: LoadedDocument) -> list[tuple[str, str]]:
+    """(section, text) of every paragraph and list item, as the file has them: what a
+    comparison of two versions matches, where chunks would merge or split them."""
+    return [(section, block.text) for section, block in _sectioned(doc.blocks)]
+
+
 def embedded_text(doc: LoadedDocument, chunk: Chunk) -> str:
     """What the embedder (and the lexical index) sees: where the paragraph stands, then it."""
     context = chunk.section

@@ -44,6 +44,11 @@ class LoadedDocument:
         """The access labels from front matter (`access: [hr, ledning]`), as stored."""
         return ",".join(sorted(parse_labels(self.metadata.get("access"))))
 
+    @property
+    def withdrawn(self) -> bool:
+        """A dated version with no text: from its date the document is not in force."""
+        return not self.blocks
+
     def __post_init__(self) -> None:
         parts: list[str] = []
         offset = 0

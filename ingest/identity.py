@@ -20,9 +20,11 @@ DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def loaded_document(
     path: Path, raw: bytes, blocks: list[Block], meta: dict[str, Any], fallback_title: str = ""
 ) -> LoadedDocument:
-    if not any(block.kind != "heading" and block.text.strip() for block in blocks):
-        raise LoadError(path, "no text found" + (" (headings only)" if blocks else ""))
     metadata = {str(k): _as_text(v) for k, v in meta.items() if v not in (None, "")}
+    if not any(block.kind != "heading" and block.text.strip() for block in blocks):
+        if not _dated_version(path, metadata):
+            raise LoadError(path, "no text found" + (" (headings only)" if blocks else ""))
+        blocks = []  # a dated version with no text: the document is withdrawn from that date
     first_heading = next((b.text for b in blocks if b.kind == "heading"), "")
     title = metadata.get("title") or metadata.get("rubrik") or fallback_title or first_heading
     return LoadedDocument(
@@ -49,12 +51,31 @@ def _doc_id(path: Path, metadata: dict[str, str]) -> str:
     return re.sub(r"[^\w.-]+", "-", stem).strip("-").lower() or "document"
 
 
+def _dated_version(path: Path, metadata: dict[str, str]) -> bool:
+    """A version file of a document (`<doc>/<date>.md`, or an `effective_date`): one with no
+    text withdraws the document, where an undated empty file is a mistake to report."""
+    return bool(DATE_STEM.match(path.stem) or metadata.get("effective_date"))
+
+
 def _effective_date(path: Path, metadata: dict[str, str]) -> str | None:
-    if metadata.get("effective_date"):
-        return metadata["effective_date"]
-    if DATE_STEM.match(path.stem):
-        return path.stem
-    return metadata.get("ikraft_datum")
+    """`effective_date`, else a `<date>.md` file name, else a statute's `ikraft_datum`."""
+    for value, source in (
+        (metadata.get("effective_date"), "effective_date"),
+        (path.stem if DATE_STEM.match(path.stem) else None, "the file name"),
+    ):
+        if value:
+            if not _is_date(value):
+                raise LoadError(path, f"{source} {value!r} is not a date (YYYY-MM-DD)")
+            return value
+    statute = metadata.get("ikraft_datum")
+    return statute if statute and _is_date(statute) else None
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def _as_text(value: Any) -> str:

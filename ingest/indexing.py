@@ -1,10 +1,12 @@
-"""Chunks → the index, incrementally, with a version record per document.
+"""Chunks → the index, incrementally, with a dated version record per document.
 
-A changed document is replaced in three steps: its new chunks are added (LangChain's indexing
-API skips any already there), the catalogue makes the new version live in one transaction, and
-then the indexing API's scoped cleanup removes the old version's chunks. Readers keep only
-chunks of live versions, so at no moment do they see a document half replaced or missing.
-Unchanged files are recognised by their content hash and cost nothing but reading them.
+A new version is added in three steps: its chunks are embedded (LangChain's indexing API skips
+any already there, the embedding cache any paragraph seen before), the catalogue adds the
+version in one transaction, and then the indexing API's scoped cleanup leaves in the index only
+the versions in force today and upcoming ones. Readers keep only chunks of catalogued versions,
+so at no moment do they see a document half replaced or missing. Which version is in force
+follows the effective dates, not the order of ingest. Unchanged files are recognised by their
+content hash (and date) and cost nothing but reading them.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from langchain_core.documents import Document
 from langchain_core.indexing import index
 
 from assistant.settings import Settings
-from assistant.storage.catalog import Catalog, VersionRecord
+from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import Store
-from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text
+from assistant.storage.versions import DocumentRecord, VersionRecord
+from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text, paragraphs
 from ingest.documents import LoadedDocument, LoadError, LoadLimits
+from ingest.files import discover, refuse_links_out
 from ingest.loaders import load_file
 
 log = logging.getLogger(__name__)
@@ -57,30 +61,6 @@ class IngestReport:
     @property
     def chunks_per_second(self) -> float:
         return self.chunks / self.seconds if self.seconds else 0.0
-
-
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Files named, and the files under folders named, in a stable order; hidden ones skipped."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def refuse_links_out(path: Path, folders: Sequence[Path]) -> None:
-    """A file found under a folder must be in it: a link inside an ingest root must not make
-    a file elsewhere on the server (/etc/passwd, say) searchable."""
-    for folder in folders:
-        if path.is_relative_to(folder) and not path.resolve().is_relative_to(folder.resolve()):
-            raise LoadError(path, f"is a link to a file outside {folder}; not ingested")
 
 
 class Indexer:
@@ -147,14 +127,10 @@ class Indexer:
         return report
 
     def delete(self, doc_id: str) -> bool:
-        """Take a document out of the index; its version history stays in the catalogue."""
-        if self.catalog.live(doc_id) is None:
+        """Withdraw a document from today; its version history stays in the catalogue."""
+        if self.catalog.withdraw(doc_id) is None:  # first, so readers stop showing it at once
             return False
-        self.catalog.delete(doc_id)  # first, so readers stop showing it at once
-        keys = self.store.records.list_keys(group_ids=[doc_id])
-        if keys:
-            self.store.vectors.delete(keys)
-            self.store.records.delete_keys(keys)
+        self._keep_indexed(doc_id)
         return True
 
     def _ingest_file(self, path: Path, seen: dict[str, Path], report: IngestReport) -> None:
@@ -167,8 +143,9 @@ class Indexer:
                 "give one of them an `id` in its front matter",
             )
         seen[doc.doc_id] = path
-        live = self.catalog.live(doc.doc_id)
-        if live is not None and live.content_hash == doc.content_hash:
+        record = self.catalog.document(doc.doc_id)
+        effective = self._effective_date(doc, record)
+        if _unchanged(doc, record, effective):
             report.unchanged.append(doc.doc_id)
             return
         chunks = chunk_document(doc, self.options)
@@ -176,35 +153,76 @@ class Indexer:
             raise LoadError(
                 path, f"{len(chunks)} paragraphs; the limit is {self.limits.max_chunks}"
             )
-        documents = [_langchain_document(doc, chunk) for chunk in chunks]
-        self._add_in_time(path, documents)
-        self.catalog.publish(_version_record(doc, len(chunks)), doc.text)
-        # Everything is already there, so this embeds nothing; it only removes the chunks of the
-        # version that was live until the publish above.
-        self._index(documents, cleanup="scoped_full")
-        (report.updated if live is not None else report.added).append(doc.doc_id)
+        documents = [_langchain_document(doc, chunk, effective) for chunk in chunks]
+        version = _version_record(doc, len(chunks), effective)
+        if self._will_be_indexed(record, version):
+            self._add_in_time(path, documents, self._add)
+        else:  # already superseded: its vectors wait in the cache for questions about its time
+            self._add_in_time(path, documents, self._cache)
+        stored = [(d.page_content, d.metadata) for d in documents]
+        self.catalog.publish(version, doc.text, paragraphs(doc), stored)
+        # Everything needed is already there, so this embeds nothing; it only removes the
+        # chunks of versions no longer in force or upcoming.
+        self._keep_indexed(doc.doc_id)
+        (report.added if record is None or record.deleted else report.updated).append(doc.doc_id)
         report.chunks += len(chunks)
 
-    def _add_in_time(self, path: Path, documents: list[Document]) -> None:
-        """Add a version's chunks batch by batch, giving up once the file's time is spent.
+    def _effective_date(self, doc: LoadedDocument, record: DocumentRecord | None) -> str:
+        """The file's date, else today; a deleted document comes back from today at the earliest."""
+        today = self.catalog.today().isoformat()
+        effective = doc.effective_date or today
+        return max(effective, today) if record is not None and record.deleted else effective
 
-        Nothing is published before all are in, so readers keep the live version; the chunks
-        added so far stay unpublished (never shown) and are removed by the document's next
-        successful ingest, while their embeddings stay cached for it.
+    def _will_be_indexed(self, record: DocumentRecord | None, version: VersionRecord) -> bool:
+        versions = record.versions if record else []
+        version.version = max((v.version for v in versions), default=0) + 1
+        timeline = DocumentRecord(version.doc_id, [*versions, version], self.catalog.today())
+        return any(v is version for v in timeline.indexed())
+
+    def _keep_indexed(self, doc_id: str) -> None:
+        """Leave in the index exactly the chunks of the versions in force today and upcoming."""
+        record = self.catalog.document(doc_id)
+        keep = [
+            Document(page_content=content, metadata=metadata)
+            for version in (record.indexed() if record else [])
+            for content, metadata in self.catalog.chunks(doc_id, version.version)
+        ]
+        if keep:
+            self._index(keep, cleanup="scoped_full")
+            return
+        keys = self.store.records.list_keys(group_ids=[doc_id])
+        if keys:
+            self.store.vectors.delete(keys)
+            self.store.records.delete_keys(keys)
+
+    def _add_in_time(
+        self, path: Path, documents: list[Document], add: Callable[[list[Document]], None]
+    ) -> None:
+        """Embed a version's chunks batch by batch, giving up once the file's time is spent.
+
+        Nothing is published before all are in, so readers keep the version in force; the
+        chunks added so far stay unpublished (never shown) and are removed by the document's
+        next successful ingest, while their embeddings stay cached for it.
         """
         started = time.perf_counter()
         limit = self.limits.max_seconds
         for start in range(0, len(documents), BATCH):
             if time.perf_counter() - started > limit:
                 raise LoadError(
-                    path, f"took longer than {limit:g} s to embed; the live version stays"
+                    path, f"took longer than {limit:g} s to embed; the version in force stays"
                 )
             try:
-                self._index(documents[start : start + BATCH], cleanup=None)
-            except Exception as error:  # the store refused: the live version stays as it was
+                add(documents[start : start + BATCH])
+            except Exception as error:  # the store refused: the index stays as it was
                 raise LoadError(
                     path, f"could not be indexed ({type(error).__name__}: {error})"
                 ) from error
+
+    def _add(self, documents: list[Document]) -> None:
+        self._index(documents, cleanup=None)
+
+    def _cache(self, documents: list[Document]) -> None:
+        self.store.vectors.embeddings.embed_documents([d.page_content for d in documents])
 
     def _index(self, documents: list[Document], cleanup: Literal["scoped_full"] | None) -> None:
         index(
@@ -217,7 +235,17 @@ class Indexer:
         )
 
 
-def _langchain_document(doc: LoadedDocument, chunk: Chunk) -> Document:
+def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: str) -> bool:
+    """A dated file is unchanged if its version is catalogued; an undated one if it is the
+    version in force (an edit reverted is a new version). A deleted document never is."""
+    if record is None or record.deleted:
+        return False
+    if doc.effective_date is None:
+        return record.live is not None and record.live.content_hash == doc.content_hash
+    return any(v.same_as(doc.content_hash, effective) for v in record.versions)
+
+
+def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Document:
     metadata: dict[str, str | int] = {
         "doc_id": doc.doc_id,
         "version_hash": doc.content_hash,
@@ -229,19 +257,19 @@ def _langchain_document(doc: LoadedDocument, chunk: Chunk) -> Document:
         "text": chunk.text,
         "chunk_hash": chunk.content_hash,
         "is_list": chunk.is_list,
+        "effective_date": effective,
     }
     optional = {
         "access": doc.access or None,
         "organisation": doc.organisation,
         "document_type": doc.document_type,
-        "effective_date": doc.effective_date,
         "page": chunk.page,
     }
     metadata.update({k: v for k, v in optional.items() if v is not None})
     return Document(page_content=embedded_text(doc, chunk), metadata=metadata)
 
 
-def _version_record(doc: LoadedDocument, chunk_count: int) -> VersionRecord:
+def _version_record(doc: LoadedDocument, chunk_count: int, effective: str) -> VersionRecord:
     return VersionRecord(
         doc_id=doc.doc_id,
         content_hash=doc.content_hash,
@@ -250,6 +278,7 @@ def _version_record(doc: LoadedDocument, chunk_count: int) -> VersionRecord:
         chunk_count=chunk_count,
         organisation=doc.organisation,
         document_type=doc.document_type,
-        effective_date=doc.effective_date,
+        effective_date=effective,
         metadata=doc.metadata,
+        withdrawn=doc.withdrawn,
     )

@@ -88,7 +88,7 @@ def responses(server: LiveServer, key: str) -> dict[str, httpx.Response]:
             f"{url}/v1/search", json={"query": "lönerevision sjuksköterskor", "k": 50},
             headers=headers,
         ),
-        "documents": httpx.get(f"{url}/v1/documents?include_deleted=true", headers=headers),
+        "documents": httpx.get(f"{url}/v1/documents?include_withdrawn=true", headers=headers),
         "document": httpx.get(f"{url}/v1/documents/hr-riktlinje", headers=headers),
         "info": httpx.get(f"{url}/v1/info", headers=headers),
     }  # fmt: skip
@@ -123,7 +123,7 @@ def test_every_route_keeps_to_the_callers_labels(labelled_server: LiveServer, ke
 def test_the_page_keeps_to_the_users_labels(labelled_server: LiveServer) -> None:
     def page_answer(headers: dict[str, str]) -> str:
         page = Client(f"{labelled_server.url}/chat/", verbose=False, headers=headers)
-        history, _, _ = page.predict(HR_QUESTION, [], "", "", api_name="/ask")
+        history, _, _ = page.predict(HR_QUESTION, [], "", "", "", api_name="/ask")
         return json.dumps(history[1:], ensure_ascii=False)  # the answer and its panels
 
     assert "Lönerevisionen" in page_answer({"Authorization": "Bearer hr-key"})

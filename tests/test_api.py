@@ -64,11 +64,14 @@ def test_chat_answers_with_verbatim_citations(server: LiveServer) -> None:
         "organisation",
         "section",
         "version",
+        "effective_date",
+        "status",
         "text",
         "score",
     }
     assert first["document"] == DALARNA and first["organisation"] == "Landstinget Dalarna"
-    assert first["version"].startswith("v1")
+    assert first["version"].startswith("v1") and first["status"] == "in_force"
+    assert first["version"].endswith(first["effective_date"])
     assert all(verbatim(c["text"]) for c in body["citations"])
 
 
@@ -140,7 +143,8 @@ def test_search_and_documents(server: LiveServer) -> None:
     ids = {d["id"] for d in listing["documents"]}
     assert {DALARNA, "jonkoping-internationellt-arbete"} <= ids
     dalarna = next(d for d in listing["documents"] if d["id"] == DALARNA)
-    assert dalarna["chunks"] > 0 and dalarna["live_version"]["version"] == 1
+    assert dalarna["chunks"] > 0 and dalarna["in_force"]["version"] == 1
+    assert dalarna["in_force"]["status"] == "in_force" and dalarna["status"] == "in_force"
 
     detail = httpx.get(f"{server.url}/v1/documents/{DALARNA}", headers=server.headers()).json()
     paragraphs = [p for s in detail["sections"] for p in s["paragraphs"]]
@@ -291,9 +295,11 @@ def test_admin_ingest_upload_replace_and_delete(server: LiveServer, tmp_path: Pa
     assert chat(server, question).json()["answered"] is False
     gone = httpx.delete(f"{server.url}/v1/documents/testregion-distansarbete", headers=admin)
     assert gone.status_code == 404
-    history = httpx.get(f"{server.url}/v1/documents?include_deleted=true", headers=admin).json()
+    history = httpx.get(f"{server.url}/v1/documents?include_withdrawn=true", headers=admin).json()
     record = next(d for d in history["documents"] if d["id"] == "testregion-distansarbete")
-    assert record["deleted_at"] and len(record["versions"]) == 2 and record["live_version"] is None
+    assert record["withdrawn_on"] and record["status"] == "withdrawn" and record["in_force"] is None
+    statuses = [(v["status"], v["withdrawn"]) for v in record["versions"]]
+    assert statuses == [("superseded", False), ("withdrawn", False), ("withdrawn", True)]
 
 
 def test_ingest_by_server_path(server: LiveServer) -> None:

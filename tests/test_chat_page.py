@@ -23,7 +23,7 @@ def message_text(message: dict) -> str:
 
 def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
     page = Client(f"{server.url}/chat/", verbose=False, headers=server.headers())
-    history, question, _notice = page.predict(QUESTION, [], "", "", api_name="/ask")
+    history, question, _notice = page.predict(QUESTION, [], "", "", "", api_name="/ask")
     assert question == ""
     answer, *panels = history[1:]
     assert "landstingsfullmäktige" in message_text(answer).lower()
@@ -32,20 +32,25 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
     assert "Version:" in message_text(panels[0])
 
     follow, _, _ = page.predict(
-        "Och vem ansvarar för den strategiska inriktningen?", history, "", "", api_name="/ask"
+        "Och vem ansvarar för den strategiska inriktningen?", history, "", "", "", api_name="/ask"
     )
     new_panels = [m for m in follow[len(history) :] if m.get("metadata")]
     assert new_panels and all("Internationell policy" in m["metadata"]["title"] for m in new_panels)
 
     declined, _, notice = page.predict(
-        "Hur många semesterdagar har en sjuksköterska?", [], "", "", api_name="/ask"
+        "Hur många semesterdagar har en sjuksköterska?", [], "", "", "", api_name="/ask"
     )
     assert "framgår inte" in message_text(declined[1])
     assert declined[2]["metadata"]["title"].startswith("Se även [1]")
     assert "Dokumenten säger inget" in str(notice)
 
     filtered, _, _ = page.predict(
-        "Vilka är de strategiska målen?", [], "Landstinget i Jönköpings län", "", api_name="/ask"
+        "Vilka är de strategiska målen?",
+        [],
+        "Landstinget i Jönköpings län",
+        "",
+        "",
+        api_name="/ask",
     )
     titles = [m["metadata"]["title"] for m in filtered if m.get("metadata")]
     assert titles and all("Landstinget i Jönköpings län" in t for t in titles)
@@ -56,9 +61,11 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
 
 def test_nothing_on_the_page_answers_without_credentials(server: LiveServer) -> None:
     with pytest.raises(ValueError, match="credentials were not provided"):
-        Client(f"{server.url}/chat/", verbose=False).predict(QUESTION, [], "", "", api_name="/ask")
+        Client(f"{server.url}/chat/", verbose=False).predict(
+            QUESTION, [], "", "", "", api_name="/ask"
+        )
     chat = f"{server.url}/chat"
-    join = {"data": [QUESTION, [], "", "", "sv"], "fn_index": 0, "session_hash": "x"}
+    join = {"data": [QUESTION, [], "", "", "", "sv"], "fn_index": 0, "session_hash": "x"}
     refused = [
         httpx.post(f"{chat}/gradio_api/queue/join", json=join),
         httpx.get(f"{chat}/gradio_api/queue/data", params={"session_hash": "x"}),
@@ -294,3 +301,47 @@ def test_browser_shows_document_text_as_typed(browser, hostile_server: LiveServe
     assert not chat.locator("img, script, b").count()
     assert not outside, f"the page fetched from outside the server: {outside}"
     page.close()
+
+
+PARKING = """---
+id: testregion-parkering
+title: Riktlinje för parkering
+organisation: Region Testland
+effective_date: {date}
+---
+# Riktlinje för parkering
+
+## Avgift
+
+Parkeringsavgiften för anställda i Region Testland är {fee} kronor per månad.
+"""
+
+
+def test_browser_date_field_answers_from_the_version_then_in_force(
+    page, server: LiveServer
+) -> None:
+    from playwright.sync_api import expect
+
+    admin = server.headers("admin-key")
+    for day, fee in (("2024-01-01", 300), ("2025-01-01", 400)):
+        body = PARKING.format(date=day, fee=fee).encode()
+        files = {"files": (f"parkering-{day}.md", body)}
+        uploaded = httpx.post(f"{server.url}/v1/ingest", files=files, headers=admin, timeout=60)
+        assert uploaded.status_code == 200, uploaded.text
+    try:
+        question = "Vad kostar parkering för anställda i Region Testland?"
+        page.locator("#pa-as-of input").fill("2024-06-30")
+        ask_on_page(page, question)
+        chat = page.locator("#pa-chat")
+        expect(chat).to_contain_text("300 kronor per månad. [1]")
+        # The later wording is named in one line, with its own citation.
+        expect(chat).to_contain_text("Sedan 2025-01-01 gäller en ny lydelse:")
+        chat.get_by_text("Källa [1]").first.click()
+        expect(chat).to_contain_text("v1, 2024-01-01 (ersatt)")
+
+        new_conversation(page)
+        page.locator("#pa-as-of input").fill("")
+        ask_on_page(page, question)
+        expect(chat).to_contain_text("400 kronor")
+    finally:
+        httpx.delete(f"{server.url}/v1/documents/testregion-parkering", headers=admin)

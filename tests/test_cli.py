@@ -73,6 +73,8 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
         "title",
         "organisation",
         "section",
+        "effective_date",
+        "status",
         "version",
         "text",
         "score",

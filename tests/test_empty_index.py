@@ -57,7 +57,7 @@ def test_an_empty_site_is_ready_says_so_and_takes_its_first_ingest(
         f"{empty_server.url}/v1/documents/{DALARNA}", headers=empty_server.headers()
     )
     assert history.status_code == 200
-    assert history.json()["sections"] == [] and history.json()["deleted_at"]
+    assert history.json()["sections"] == [] and history.json()["withdrawn_on"]
     search = httpx.post(
         f"{empty_server.url}/v1/search", json={"query": "policy"}, headers=empty_server.headers()
     )

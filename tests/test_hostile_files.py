@@ -102,7 +102,7 @@ def test_a_link_out_of_an_ingest_folder_is_refused(indexer: Indexer, tmp_path: P
     assert list(failed) == ["policy-link.md"] and "outside" in failed["policy-link.md"]
     assert "riktlinje-genväg" in report.added  # a link that stays inside is fine
     assert not any("hunter2" in text for text in indexer.store.collection.get()["documents"])
-    assert not any("secret" in d.doc_id for d in indexer.catalog.documents(include_deleted=True))
+    assert not any("secret" in d.doc_id for d in indexer.catalog.documents(include_withdrawn=True))
 
 
 def test_a_file_over_its_time_is_refused_and_the_live_version_stays(

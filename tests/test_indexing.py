@@ -72,9 +72,10 @@ def test_edited_paragraph_replaces_exactly_that_document(
     assert set(store.vectors.get(where={"doc_id": JONKOPING})["ids"]) == jonkoping_ids
     assert store.count() == live.chunk_count + len(jonkoping_ids)
     # The superseded version stays in the history, without vectors.
-    history = next(d for d in catalog.documents() if d.doc_id == DALARNA).versions
+    record = next(d for d in catalog.documents() if d.doc_id == DALARNA)
+    history = record.versions
     assert [v.version for v in history] == [1, 2]
-    assert history[0].superseded_at is not None
+    assert [record.status(v) for v in history] == ["superseded", "in_force"]
     assert OLD_SENTENCE in catalog.text(DALARNA, version=1)
     assert OLD_SENTENCE not in catalog.text(DALARNA)
 
@@ -93,8 +94,9 @@ def test_prune_removes_documents_whose_files_are_gone(
     assert chunks_of(store, JONKOPING) == []
     assert catalog.live(JONKOPING) is None
     assert store.count() == catalog.live(DALARNA).chunk_count
-    deleted = next(d for d in catalog.documents(include_deleted=True) if d.doc_id == JONKOPING)
-    assert deleted.deleted_at is not None and len(deleted.versions) == 1
+    deleted = next(d for d in catalog.documents(include_withdrawn=True) if d.doc_id == JONKOPING)
+    assert deleted.withdrawn_on is not None and deleted.state == "withdrawn"
+    assert [v.withdrawn for v in deleted.versions] == [False, True]  # the history stays
 
 
 def test_a_broken_file_leaves_its_indexed_version_alone(
@@ -138,7 +140,7 @@ def test_successive_statute_versions_keep_their_history(
         (2, "2025-07-01"),
     ]
     assert doc.live is not None and doc.live.version == 2
-    assert doc.versions[0].superseded_at is not None
+    assert doc.status(doc.versions[0]) == "superseded"
     chunks = chunks_of(store, "sfs-2023-86")
     assert len(chunks) == doc.live.chunk_count
     assert {c["effective_date"] for c in chunks} == {"2025-07-01"}

@@ -48,7 +48,11 @@ def api_routes(client: TestClient) -> list[tuple[str, str, bool]]:
     """(method, path, admin only) for every route the OpenAPI schema documents under /v1."""
     paths = client.get("/openapi.json").json()["paths"]
     return [
-        (method.upper(), path.replace("{doc_id}", "x"), "403" in operation["responses"])
+        (
+            method.upper(),
+            path.replace("{doc_id}", "x").replace("{day}", "2025-01-01"),
+            "403" in operation["responses"],
+        )
         for path, operations in paths.items()
         if path.startswith("/v1/")
         for method, operation in operations.items()
@@ -132,13 +136,13 @@ SIGNED_IN = gr.Request(username="key-reader")  # a user the access file does not
 
 
 def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None = None) -> tuple:
-    *_, last = handlers.answer(text, history or [], "", "", "sv", SIGNED_IN)
+    *_, last = handlers.answer(text, history or [], "", "", "", "sv", SIGNED_IN)
     return last
 
 
 def test_page_streams_the_answer_then_its_citation_panels(runtime: Runtime) -> None:
     handlers = PageHandlers(runtime)
-    updates = list(handlers.answer(QUESTION, [], "", "", "sv", SIGNED_IN))
+    updates = list(handlers.answer(QUESTION, [], "", "", "", "sv", SIGNED_IN))
     assert len(updates) > 2  # the answer arrives in pieces
     history, question_box, notice = updates[-1]
     assert question_box == "" and notice["visible"] is False

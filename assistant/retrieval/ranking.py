@@ -131,7 +131,12 @@ class Ranker:
 
 
 def allowed_rows(snapshot: Snapshot, filters: Filters) -> np.ndarray:
-    mask = np.ones(len(snapshot.ids), dtype=bool)
+    """The rows a search may return: the versions in force on its day, within its filters."""
+    mask = (
+        snapshot.rows_on(filters.as_of).copy()
+        if filters.as_of is not None
+        else np.ones(len(snapshot.ids), dtype=bool)
+    )
     if filters.organisation:
         mask &= snapshot.organisation_of_row == filters.organisation
     if filters.doc_id:

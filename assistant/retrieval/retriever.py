@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import numpy as np
 
 from assistant.language.analysis import Analyzer
@@ -27,12 +30,18 @@ class Retriever:
         self.snapshots = Snapshots(store, catalog, terms)
         self.ranker = Ranker(store.embedder, terms, options)
         self.terms = terms
+        self.catalog = catalog
 
     def snapshot(self) -> Snapshot:
         return self.snapshots.current()
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
-        return self.ranker.search(self.snapshot(), query, k, filters)
+        """The best passages of the versions in force on the filters' day (today if none)."""
+        return self.ranker.search(self.snapshot(), query, k, self.dated(filters))
+
+    def dated(self, filters: Filters | None) -> Filters:
+        filters = filters or Filters()
+        return filters if filters.as_of else replace(filters, as_of=self.catalog.today())
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary(self.snapshot(), self.terms)
@@ -45,14 +54,18 @@ class Retriever:
         for passage in passages:
             if not passage.is_list:
                 continue
-            for row in snapshot.sections.get((passage.doc_id, passage.section), []):
+            key = (passage.doc_id, passage.version, passage.section)
+            for row in snapshot.sections.get(key, []):
                 if snapshot.ids[row] not in seen:
                     seen.add(snapshot.ids[row])
                     result.append(snapshot.passage(row, 0.0))
         return result
 
-    def document_passages(self, doc_id: str) -> list[Passage]:
-        """A live document's chunks in reading order (empty if it is not live)."""
+    def document_passages(self, doc_id: str, day: date | None = None) -> list[Passage]:
+        """A document's chunks in reading order, of its version in force on `day` (today)."""
         snapshot = self.snapshot()
-        rows = np.flatnonzero(snapshot.doc_id_of_row == doc_id) if snapshot.ids else []
+        if not snapshot.ids:
+            return []
+        in_force = snapshot.rows_on(day or self.catalog.today())
+        rows = np.flatnonzero((snapshot.doc_id_of_row == doc_id) & in_force)
         return [snapshot.passage(int(row), 0.0) for row in rows]

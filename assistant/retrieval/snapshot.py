@@ -1,8 +1,11 @@
-"""The live chunks as one searchable snapshot: vectors, BM25 indexes and term statistics.
+"""Every catalogued version's chunks as one searchable snapshot: vectors, BM25 indexes and
+term statistics, with per row the document version it belongs to.
 
-Only chunks of live document versions are in it (see `assistant.storage.catalog`), and it is
-rebuilt when the catalogue's generation changes, never per question, so every request thread
-searches the same consistent picture of the index.
+Chunks of the versions in force and upcoming come from the vector index; those of superseded
+versions from the catalogue, their vectors from the embedding cache. A question then searches
+the rows of the versions in force on its date (`Snapshot.rows_on`), today by default. The
+snapshot is rebuilt when the catalogue's generation changes, never per question, so every
+request thread searches the same consistent picture of the index.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import logging
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import bm25s
 import numpy as np
@@ -18,6 +22,7 @@ import numpy as np
 from assistant.retrieval.terms import Terms
 from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import Store
+from assistant.storage.versions import DocumentRecord
 from assistant.types import Passage
 
 log = logging.getLogger(__name__)
@@ -52,7 +57,26 @@ class Snapshot:
     access_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     access_values: list[str] = field(default_factory=list)  # the distinct ones
     stem_frequency: Counter[str] = field(default_factory=Counter)  # chunks using each stem
-    sections: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    sections: dict[tuple[str, int, str], list[int]] = field(default_factory=dict)
+    version_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    version_key_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    records: dict[str, DocumentRecord] = field(default_factory=dict)  # every document's versions
+    _days: dict[date, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def rows_on(self, day: date) -> np.ndarray:
+        """Which rows belong to the version of their document in force on `day`."""
+        mask = self._days.get(day)
+        if mask is None:
+            wanted = [
+                _version_key(doc_id, version.version)
+                for doc_id, record in self.records.items()
+                if (version := record.version_on(day)) is not None
+            ]
+            mask = np.isin(self.version_key_of_row, wanted)
+            if len(self._days) > 64:
+                self._days.clear()
+            self._days[day] = mask
+        return mask
 
     def passage(self, row: int, score: float, dense_similarity: float | None = None) -> Passage:
         meta = self.metadatas[row]
@@ -66,6 +90,7 @@ class Snapshot:
             version_hash=meta["version_hash"],
             organisation=meta.get("organisation"),
             effective_date=meta.get("effective_date"),
+            version=int(self.version_of_row[row]),
             page=meta.get("page"),
             is_list=bool(meta.get("is_list")),
             score=score,
@@ -93,31 +118,53 @@ class Snapshots:
                 self._snapshot = self._build()
             return self._snapshot
 
-    def _read_live_chunks(self) -> tuple[int, list[tuple[str, str, dict, np.ndarray]]]:
-        """The live versions' chunks, read between two equal generations.
+    def _read_chunks(self) -> tuple[int, dict[str, DocumentRecord], list[Row]]:
+        """Every catalogued version's chunks, the index's read between two equal generations.
 
-        A publish between reading the catalogue and reading Chroma could pair the old live map
-        with a collection whose old chunks are already being removed; reading again then
-        yields a consistent pair, because old chunks are only removed after a publish.
+        A new version between reading the catalogue and reading Chroma could pair the old
+        catalogue with a collection whose old chunks are already being removed; reading again
+        yields a consistent pair, because chunks are only removed after a version is added.
         """
         while True:
             generation = self.catalog.generation()
-            live = self.catalog.live_hashes()
+            records = {r.doc_id: r for r in self.catalog.documents(include_withdrawn=True)}
             got = self.store.collection.get(include=["documents", "metadatas", "embeddings"])
             if self.catalog.generation() == generation:
                 break
-        rows = [
-            (chunk_id, text, meta, vector)
-            for chunk_id, text, meta, vector in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-            )
-            if live.get(meta["doc_id"]) == meta["version_hash"]
+        numbers = {
+            (doc_id, v.content_hash, v.effective_date): v.version
+            for doc_id, record in records.items()
+            for v in record.versions
+            if not v.withdrawn
+        }
+        rows: list[Row] = []
+        for chunk_id, text, meta, vector in zip(
+            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+        ):
+            number = numbers.get((meta["doc_id"], meta["version_hash"], meta["effective_date"]))
+            if number is not None:  # else unpublished, or of a version being replaced
+                rows.append((chunk_id, text, meta, vector, number))
+        indexed = {(r[2]["doc_id"], r[4]) for r in rows}
+        for (doc_id, _, _), number in numbers.items():
+            if (doc_id, number) not in indexed:
+                rows.extend(self._superseded_rows(doc_id, number))
+        return generation, records, rows
+
+    def _superseded_rows(self, doc_id: str, number: int) -> list[Row]:
+        """A version not in the vector index: chunks from the catalogue, vectors from the cache
+        (a paragraph missing there is embedded now, once)."""
+        stored = self.catalog.chunks(doc_id, number)
+        if not stored:
+            return []
+        vectors = self.store.vectors.embeddings.embed_documents([text for text, _ in stored])
+        return [
+            (f"{doc_id}:v{number}:{meta['position']}", text, meta, vector, number)
+            for (text, meta), vector in zip(stored, vectors, strict=True)
         ]
-        return generation, rows
 
     def _build(self) -> Snapshot:
-        generation, rows = self._read_live_chunks()
-        rows.sort(key=lambda r: (r[2]["doc_id"], r[2]["position"]))
+        generation, records, rows = self._read_chunks()
+        rows.sort(key=lambda r: (r[2]["doc_id"], r[4], r[2]["position"]))
         metadatas = [r[2] for r in rows]
         vectors = (
             np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), -1)
@@ -126,37 +173,50 @@ class Snapshots:
         )
         vocabulary = Counter(w for row in rows for w in self.terms.analyzer.words(row[1]))
         snapshot = Snapshot(generation, [r[0] for r in rows], metadatas, vectors, vocabulary)
+        snapshot.records = records
         snapshot.organisation_of_row = np.array(
             [m.get("organisation") or "" for m in metadatas], dtype=object
         )
         snapshot.doc_id_of_row = np.array([m["doc_id"] for m in metadatas], dtype=object)
+        snapshot.version_of_row = np.array([r[4] for r in rows], dtype=np.int64)
+        snapshot.version_key_of_row = np.array(
+            [_version_key(r[2]["doc_id"], r[4]) for r in rows], dtype=object
+        )
         snapshot.access_of_row = np.array([m.get("access") or "" for m in metadatas], dtype=object)
         snapshot.access_values = sorted(set(snapshot.access_of_row))
         if rows:
             terms = [self.terms.of(row[1], vocabulary) for row in rows]
             snapshot.chunks = _bm25(terms)
             snapshot.stem_frequency = Counter(t for chunk in terms for t in set(chunk))
-            sections: dict[tuple[str, str], list[int]] = defaultdict(list)
-            for row, meta in enumerate(metadatas):
-                sections[(meta["doc_id"], meta["section"])].append(row)
+            sections: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+            for row, (meta, number) in enumerate(
+                zip(metadatas, snapshot.version_of_row, strict=True)
+            ):
+                sections[(meta["doc_id"], int(number), meta["section"])].append(row)
             snapshot.sections = dict(sections)
-            cards = self._cards()
+            cards = _cards(records)
             doc_index = {doc_id: i for i, doc_id in enumerate(cards)}
             snapshot.doc_of_row = [doc_index.get(m["doc_id"], -1) for m in metadatas]
             snapshot.cards = _bm25([self.terms.of(card, vocabulary) for card in cards.values()])
         log.info("lexical index built: %d chunks, generation %d", len(rows), generation)
         return snapshot
 
-    def _cards(self) -> dict[str, str]:
-        """doc_id → the words that name the live document (title, organisation, bodies)."""
-        cards = {}
-        for record in self.catalog.documents():
-            if record.live is not None:
-                values = [record.live.metadata.get(f) for f in CARD_FIELDS]
-                cards[record.doc_id] = " ".join(
-                    [record.live.title, record.live.organisation or "", *filter(None, values)]
-                )
-        return cards
+
+Row = tuple[str, str, dict, list[float], int]  # id, embedded text, metadata, vector, version
+
+
+def _version_key(doc_id: str, version: int) -> str:
+    return f"{doc_id}#{version}"
+
+
+def _cards(records: dict[str, DocumentRecord]) -> dict[str, str]:
+    """doc_id → the words that name the document (title, organisation, bodies)."""
+    cards = {}
+    for doc_id, record in records.items():
+        latest = record.latest
+        values = [latest.metadata.get(f) for f in CARD_FIELDS]
+        cards[doc_id] = " ".join([latest.title, latest.organisation or "", *filter(None, values)])
+    return cards
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:

@@ -1,22 +1,24 @@
-"""The document catalogue: which documents exist, every version of each, and which one is live.
+"""The document catalogue: every version of every document, with its text, paragraphs and chunks.
 
-Chroma holds the vectors of the live versions only; the catalogue keeps the history (metadata
-and text of superseded versions, never their vectors). Switching a document to a new version is
-one SQLite transaction, done after the new chunks are in the index and before the old ones are
-removed, so a reader that keeps only chunks of the live version never sees a document half
-replaced, nor one with no chunks.
+The catalogue is the history; Chroma holds vectors only for the versions needed today (the one
+in force and upcoming ones, see `DocumentRecord.indexed`). A superseded version's chunks stay
+here, and their vectors in the embedding cache, so a question about an earlier date costs no
+re-embedding. Adding a version is one SQLite transaction, done after its chunks are in the
+index and before paragraphs no longer needed are removed, so readers, who keep only chunks of
+catalogued versions, never see a document half replaced.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from assistant.storage import sqlite
-from assistant.types import Labels, parse_labels
+from assistant.storage.versions import DELETED, DocumentRecord, VersionRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -26,19 +28,23 @@ CREATE TABLE IF NOT EXISTS versions (
     title TEXT NOT NULL,
     organisation TEXT,
     document_type TEXT,
-    effective_date TEXT,
+    effective_date TEXT NOT NULL,
+    withdrawn INTEGER NOT NULL,
     source_path TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
-    superseded_at TEXT,
     chunk_count INTEGER NOT NULL,
     metadata TEXT NOT NULL,
     text TEXT NOT NULL,
+    paragraphs TEXT NOT NULL,
     PRIMARY KEY (doc_id, version)
 );
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    live_version INTEGER,
-    deleted_at TEXT
+CREATE TABLE IF NOT EXISTS chunks (
+    doc_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    PRIMARY KEY (doc_id, version, position)
 );
 CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
@@ -46,204 +52,174 @@ CREATE TABLE IF NOT EXISTS state (
 );
 """
 
-# Every column but the text, which only citations and history views need.
-RECORD_COLUMNS = ", ".join(
-    f"v.{column}"
-    for column in (
-        "doc_id",
-        "version",
-        "content_hash",
-        "title",
-        "organisation",
-        "document_type",
-        "effective_date",
-        "source_path",
-        "ingested_at",
-        "superseded_at",
-        "chunk_count",
-        "metadata",
-    )
+# Every column but the text and paragraphs, which only citations and history views need.
+FIELDS = (
+    "doc_id",
+    "version",
+    "content_hash",
+    "title",
+    "organisation",
+    "document_type",
+    "effective_date",
+    "withdrawn",
+    "source_path",
+    "ingested_at",
+    "chunk_count",
+    "metadata",
 )
+Paragraph = tuple[str, str]  # (section, verbatim text)
+StoredChunk = tuple[str, dict]  # (embedded text, chunk metadata), as the index holds it
+
+
+class OutdatedCatalogError(RuntimeError):
+    """The catalogue was written by a release without version dates."""
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass
-class VersionRecord:
-    """One version of one document, as ingested."""
-
-    doc_id: str
-    content_hash: str
-    title: str
-    source_path: str
-    chunk_count: int
-    organisation: str | None = None
-    document_type: str | None = None
-    effective_date: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    version: int = 0
-    ingested_at: str = ""
-    superseded_at: str | None = None
-
-    @property
-    def access(self) -> Labels:
-        return parse_labels(self.metadata.get("access"))
-
-    @property
-    def label(self) -> str:
-        """How a citation names this version: its effective date when known, else its number."""
-        if self.effective_date:
-            return f"v{self.version}, in force {self.effective_date}"
-        return f"v{self.version}, ingested {self.ingested_at[:10]}"
-
-
-@dataclass
-class DocumentRecord:
-    doc_id: str
-    live: VersionRecord | None
-    versions: list[VersionRecord]
-    deleted_at: str | None
-
-    @property
-    def latest(self) -> VersionRecord:
-        """The live version, or the last one a deleted document had."""
-        return self.live or self.versions[-1]
-
-    @property
-    def title(self) -> str:
-        return self.latest.title
-
-    @property
-    def organisation(self) -> str | None:
-        return self.latest.organisation
-
-    @property
-    def document_type(self) -> str | None:
-        return self.latest.document_type
-
-    @property
-    def chunks(self) -> int:
-        """Paragraphs of the live version in the index (none once deleted)."""
-        return self.live.chunk_count if self.live else 0
-
-
 class Catalog:
-    """SQLite-backed; one short connection per call, so threads and processes can share it."""
+    """SQLite-backed; one short connection per call, so threads and processes can share it.
 
-    def __init__(self, path: Path) -> None:
+    `clock` says what day it is: statuses and the version in force follow it, so a version
+    dated in the future comes into force on its day with no re-ingest.
+    """
+
+    def __init__(self, path: Path, clock: Callable[[], date] = date.today) -> None:
         self.path = path
+        self.clock = clock
+        if path.exists():
+            with sqlite.connect(path) as db:
+                columns = {row["name"] for row in db.execute("PRAGMA table_info(versions)")}
+            if columns and "withdrawn" not in columns:
+                raise OutdatedCatalogError(
+                    f"{path} was written by an earlier release, which kept no version dates."
+                )
         sqlite.create(path, SCHEMA)
 
-    def live(self, doc_id: str) -> VersionRecord | None:
-        with sqlite.connect(self.path) as db:
-            row = db.execute(
-                f"SELECT {RECORD_COLUMNS} FROM documents d JOIN versions v "
-                "ON v.doc_id = d.doc_id AND v.version = d.live_version WHERE d.doc_id = ?",
-                (doc_id,),
-            ).fetchone()
-        return _version(row) if row else None
-
-    def live_hashes(self) -> dict[str, str]:
-        """doc_id → content hash of its live version: what a reader may show."""
-        with sqlite.connect(self.path) as db:
-            rows = db.execute(
-                "SELECT v.doc_id, v.content_hash FROM documents d JOIN versions v "
-                "ON v.doc_id = d.doc_id AND v.version = d.live_version"
-            ).fetchall()
-        return {r["doc_id"]: r["content_hash"] for r in rows}
+    def today(self) -> date:
+        return self.clock()
 
     def generation(self) -> int:
-        """Grows with every publish or delete, so readers know when to refresh derived indexes."""
+        """Grows with every version added, so readers know when to refresh derived indexes."""
         with sqlite.connect(self.path) as db:
             row = db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
         return row["value"] if row else 0
 
-    def text(self, doc_id: str, version: int | None = None) -> str | None:
-        """A version's full text (the live one by default): what citations quote from."""
+    def document(self, doc_id: str) -> DocumentRecord | None:
         with sqlite.connect(self.path) as db:
-            if version is None:
-                row = db.execute(
-                    "SELECT v.text FROM documents d JOIN versions v "
-                    "ON v.doc_id = d.doc_id AND v.version = d.live_version WHERE d.doc_id = ?",
-                    (doc_id,),
-                ).fetchone()
-            else:
-                row = db.execute(
-                    "SELECT text FROM versions WHERE doc_id = ? AND version = ?", (doc_id, version)
-                ).fetchone()
-        return row["text"] if row else None
+            rows = db.execute(
+                f"SELECT {', '.join(FIELDS)} FROM versions WHERE doc_id = ?", (doc_id,)
+            ).fetchall()
+        return DocumentRecord(doc_id, [_version(r) for r in rows], self.today()) if rows else None
 
-    def publish(self, record: VersionRecord, text: str) -> VersionRecord:
-        """Add `record` as the document's newest version and make it live, atomically."""
+    def documents(self, include_withdrawn: bool = False) -> list[DocumentRecord]:
+        with sqlite.connect(self.path) as db:
+            rows = db.execute(
+                f"SELECT {', '.join(FIELDS)} FROM versions ORDER BY doc_id"
+            ).fetchall()
+        grouped: dict[str, list[VersionRecord]] = {}
+        for row in rows:
+            grouped.setdefault(row["doc_id"], []).append(_version(row))
+        today = self.today()
+        records = [DocumentRecord(doc_id, versions, today) for doc_id, versions in grouped.items()]
+        return [r for r in records if include_withdrawn or r.state != "withdrawn"]
+
+    def live(self, doc_id: str) -> VersionRecord | None:
+        """The version in force today."""
+        record = self.document(doc_id)
+        return record.live if record else None
+
+    def text(self, doc_id: str, version: int | None = None) -> str | None:
+        """A version's full text (the one in force by default): what citations quote from."""
+        if version is None:
+            live = self.live(doc_id)
+            if live is None:
+                return None
+            version = live.version
+        return self._column("text", doc_id, version)
+
+    def paragraphs(self, doc_id: str, version: int) -> list[Paragraph]:
+        """A version's paragraphs (not merged or split as chunks are), in reading order."""
+        stored = self._column("paragraphs", doc_id, version)
+        return [tuple(p) for p in json.loads(stored)] if stored else []  # type: ignore[misc]
+
+    def chunks(self, doc_id: str, version: int) -> list[StoredChunk]:
+        with sqlite.connect(self.path) as db:
+            rows = db.execute(
+                "SELECT content, metadata FROM chunks WHERE doc_id = ? AND version = ? "
+                "ORDER BY position",
+                (doc_id, version),
+            ).fetchall()
+        return [(r["content"], json.loads(r["metadata"])) for r in rows]
+
+    def publish(
+        self,
+        record: VersionRecord,
+        text: str,
+        paragraphs: list[Paragraph],
+        chunks: list[StoredChunk],
+    ) -> VersionRecord:
+        """Add `record` as the document's newest version, with its chunks, atomically."""
         with sqlite.connect(self.path) as db:
             previous = db.execute(
                 "SELECT MAX(version) AS v FROM versions WHERE doc_id = ?", (record.doc_id,)
             ).fetchone()["v"]
             record.version = (previous or 0) + 1
             record.ingested_at = now()
+            values = asdict(record)
+            values["metadata"] = json.dumps(record.metadata, ensure_ascii=False)
+            values["withdrawn"] = int(record.withdrawn)
+            columns = [*FIELDS, "text", "paragraphs"]
+            values.update(text=text, paragraphs=json.dumps(paragraphs, ensure_ascii=False))
             db.execute(
-                "UPDATE versions SET superseded_at = ? WHERE doc_id = ? AND superseded_at IS NULL",
-                (record.ingested_at, record.doc_id),
+                f"INSERT INTO versions ({', '.join(columns)}) VALUES ({', '.join('?' * 14)})",
+                [values[c] for c in columns],
             )
-            db.execute(
-                "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    record.doc_id,
-                    record.version,
-                    record.content_hash,
-                    record.title,
-                    record.organisation,
-                    record.document_type,
-                    record.effective_date,
-                    record.source_path,
-                    record.ingested_at,
-                    None,
-                    record.chunk_count,
-                    json.dumps(record.metadata, ensure_ascii=False),
-                    text,
-                ),
-            )
-            db.execute(
-                "INSERT INTO documents VALUES (?, ?, NULL) ON CONFLICT(doc_id) "
-                "DO UPDATE SET live_version = excluded.live_version, deleted_at = NULL",
-                (record.doc_id, record.version),
+            db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        record.doc_id,
+                        record.version,
+                        n,
+                        content,
+                        json.dumps(meta, ensure_ascii=False),
+                    )
+                    for n, (content, meta) in enumerate(chunks)
+                ],
             )
             _bump_generation(db)
         return record
 
-    def delete(self, doc_id: str) -> None:
-        """Take a document out of service; its versions stay as history."""
-        stamp = now()
-        with sqlite.connect(self.path) as db:
-            db.execute(
-                "UPDATE versions SET superseded_at = ? WHERE doc_id = ? AND superseded_at IS NULL",
-                (stamp, doc_id),
-            )
-            db.execute(
-                "UPDATE documents SET live_version = NULL, deleted_at = ? WHERE doc_id = ?",
-                (stamp, doc_id),
-            )
-            _bump_generation(db)
+    def withdraw(self, doc_id: str) -> VersionRecord | None:
+        """Withdraw a document from today (a delete); its versions stay as history."""
+        record = self.document(doc_id)
+        if record is None or record.live is None:
+            return None
+        latest = record.latest
+        withdrawal = VersionRecord(
+            doc_id=doc_id,
+            content_hash="",
+            title=latest.title,
+            source_path="",
+            chunk_count=0,
+            effective_date=self.today().isoformat(),
+            organisation=latest.organisation,
+            document_type=latest.document_type,
+            metadata={**latest.metadata, "withdrawn_by": DELETED},
+            withdrawn=True,
+        )
+        return self.publish(withdrawal, "", [], [])
 
-    def documents(self, include_deleted: bool = False) -> list[DocumentRecord]:
+    def _column(self, column: str, doc_id: str, version: int) -> str | None:
         with sqlite.connect(self.path) as db:
-            docs = db.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
-            rows = db.execute(
-                f"SELECT {RECORD_COLUMNS} FROM versions v ORDER BY v.doc_id, v.version"
-            ).fetchall()
-        versions: dict[str, list[VersionRecord]] = {}
-        for row in rows:
-            versions.setdefault(row["doc_id"], []).append(_version(row))
-        result = []
-        for doc in docs:
-            if doc["deleted_at"] and not include_deleted:
-                continue
-            history = versions.get(doc["doc_id"], [])
-            live = next((v for v in history if v.version == doc["live_version"]), None)
-            result.append(DocumentRecord(doc["doc_id"], live, history, doc["deleted_at"]))
-        return result
+            row = db.execute(
+                f"SELECT {column} FROM versions WHERE doc_id = ? AND version = ?",
+                (doc_id, version),
+            ).fetchone()
+        return row[column] if row else None
 
 
 def _bump_generation(db: sqlite3.Connection) -> None:
@@ -254,17 +230,7 @@ def _bump_generation(db: sqlite3.Connection) -> None:
 
 
 def _version(row: sqlite3.Row) -> VersionRecord:
-    return VersionRecord(
-        doc_id=row["doc_id"],
-        version=row["version"],
-        content_hash=row["content_hash"],
-        title=row["title"],
-        organisation=row["organisation"],
-        document_type=row["document_type"],
-        effective_date=row["effective_date"],
-        source_path=row["source_path"],
-        ingested_at=row["ingested_at"],
-        superseded_at=row["superseded_at"],
-        chunk_count=row["chunk_count"],
-        metadata=json.loads(row["metadata"]),
-    )
+    values = {name: row[name] for name in FIELDS}
+    values["metadata"] = json.loads(values["metadata"])
+    values["withdrawn"] = bool(values["withdrawn"])
+    return VersionRecord(**values)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from assistant.settings import Settings
-from assistant.storage.catalog import Catalog
+from assistant.storage.catalog import Catalog, OutdatedCatalogError
 from assistant.storage.vectors import Store
 
 
@@ -31,10 +32,12 @@ def repair_hint(settings: Settings) -> str:
     )
 
 
-def open_catalog(settings: Settings) -> Catalog:
+def open_catalog(settings: Settings, clock: Callable[[], date] = date.today) -> Catalog:
     """The data directory's catalogue; a truncated or overwritten one is named, with the repair."""
     try:
-        return Catalog(settings.catalog_db)
+        return Catalog(settings.catalog_db, clock)
+    except OutdatedCatalogError as error:
+        raise DataDirError(str(error) + repair_hint(settings)) from error
     except sqlite3.DatabaseError as error:
         raise DataDirError(
             f"{settings.catalog_db} is not a readable catalogue ({error})." + repair_hint(settings)

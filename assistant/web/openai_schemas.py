@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from assistant.types import Message
-from assistant.web.schemas import EXAMPLE_QUESTION, MAX_MESSAGES, CitationOut, FiltersIn
+from assistant.web.schemas import (
+    AS_OF_DESCRIPTION,
+    EXAMPLE_QUESTION,
+    MAX_MESSAGES,
+    CitationOut,
+    FiltersIn,
+)
 
 MODEL = "policy-assistant"
 
@@ -49,6 +56,9 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     filters: FiltersIn | None = Field(
         default=None, description="Policy Assistant's filters (`extra_body` in the openai SDK)."
+    )
+    as_of: date | None = Field(
+        default=None, description=AS_OF_DESCRIPTION + " (`extra_body` in the openai SDK)"
     )
 
     def conversation(self) -> list[Message]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from datetime import date
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from assistant.service import DocumentView, IndexInfo
-from assistant.storage.catalog import DocumentRecord, VersionRecord
+from assistant.storage.versions import DocumentRecord, Status, VersionRecord
 from assistant.types import Answer, Citation, Filters, Labels, Message
 from assistant.web.access import Caller
 
@@ -37,9 +38,16 @@ class FiltersIn(BaseModel):
         return Filters(organisation=self.organisation, doc_id=self.document, labels=labels)
 
 
-def filters_for(filters: FiltersIn | None, caller: Caller) -> Filters:
-    """The request's filters within what the caller may read."""
-    return filters.to_filters(caller.labels) if filters else Filters(labels=caller.labels)
+AS_OF_DESCRIPTION = (
+    "Answer from each document's version in force on this day (YYYY-MM-DD); "
+    "default: today. Superseded and upcoming versions are searched this way."
+)
+
+
+def filters_for(filters: FiltersIn | None, caller: Caller, as_of: date | None = None) -> Filters:
+    """The request's filters within what the caller may read, on the day it asks about."""
+    chosen = filters.to_filters(caller.labels) if filters else Filters(labels=caller.labels)
+    return replace(chosen, as_of=as_of)
 
 
 class ChatRequest(BaseModel):
@@ -55,6 +63,7 @@ class ChatRequest(BaseModel):
         description="The conversation so far; the last user message is the question.",
     )
     filters: FiltersIn | None = None
+    as_of: date | None = Field(default=None, description=AS_OF_DESCRIPTION)
     stream: bool = Field(
         default=False,
         description=(
@@ -75,7 +84,9 @@ class CitationOut(BaseModel):
     title: str
     organisation: str | None
     section: str = Field(description="The heading trail of the paragraph.")
-    version: str = Field(description="The document version, e.g. 'v1, in force 2012-01-01'.")
+    version: str = Field(description="The document version: number and effective date.")
+    effective_date: str | None = Field(description="The day that version took effect.")
+    status: Status = Field(description="That version's status today.")
     text: str = Field(description="The paragraph, verbatim.")
     score: float = Field(description="Retrieval score; higher is more relevant.")
 
@@ -105,6 +116,7 @@ class SearchRequest(BaseModel):
     query: str = Field(min_length=1, max_length=2000)
     k: int = Field(default=5, ge=1, le=50)
     filters: FiltersIn | None = None
+    as_of: date | None = Field(default=None, description=AS_OF_DESCRIPTION)
 
 
 class SearchResponse(BaseModel):
@@ -112,39 +124,53 @@ class SearchResponse(BaseModel):
 
 
 class VersionOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     version: int
     label: str
+    effective_date: str
+    status: Status = Field(description="in_force, superseded, upcoming or withdrawn, today.")
+    withdrawn: bool = Field(description="A withdrawal: from its date the document has no text.")
     content_hash: str
-    effective_date: str | None
     ingested_at: str
-    superseded_at: str | None
-    chunk_count: int
+    chunk_count: int = Field(description="Its paragraphs (chunks).")
 
     @classmethod
-    def of(cls, record: VersionRecord) -> VersionOut:
-        return cls.model_validate(record)
+    def of(cls, version: VersionRecord, record: DocumentRecord) -> VersionOut:
+        return cls(
+            version=version.version,
+            label=version.label,
+            effective_date=version.effective_date,
+            status=record.status(version),
+            withdrawn=version.withdrawn,
+            content_hash=version.content_hash,
+            ingested_at=version.ingested_at,
+            chunk_count=version.chunk_count,
+        )
 
 
 class DocumentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str = Field(validation_alias=AliasChoices("id", "doc_id"))
+    id: str
     title: str
     organisation: str | None
     document_type: str | None
-    live_version: VersionOut | None = Field(
-        description="None once the document was deleted.",
-        validation_alias=AliasChoices("live_version", "live"),
-    )
-    versions: list[VersionOut] = Field(description="Every version, oldest first.")
-    chunks: int = Field(description="Paragraphs of the live version in the index.")
-    deleted_at: str | None
+    status: Status = Field(description="in_force, withdrawn, or upcoming (not yet in force).")
+    in_force: VersionOut | None = Field(description="The version in force today, if any.")
+    versions: list[VersionOut] = Field(description="Every version, oldest first by date.")
+    chunks: int = Field(description="Paragraphs of the version in force.")
+    withdrawn_on: str | None = Field(description="Since when the document is withdrawn.")
 
     @classmethod
     def of(cls, record: DocumentRecord) -> DocumentOut:
-        return cls.model_validate(record)
+        return cls(
+            id=record.doc_id,
+            title=record.title,
+            organisation=record.organisation,
+            document_type=record.document_type,
+            status=record.state,
+            in_force=VersionOut.of(record.live, record) if record.live else None,
+            versions=[VersionOut.of(v, record) for v in record.versions],
+            chunks=record.chunks,
+            withdrawn_on=record.withdrawn_on,
+        )
 
 
 class DocumentsOut(BaseModel):
@@ -155,24 +181,52 @@ class SectionOut(BaseModel):
     section: str = Field(description="The heading trail.")
     paragraphs: list[str] = Field(description="Verbatim paragraphs in reading order.")
 
+    @staticmethod
+    def grouped(paragraphs: list[tuple[str, str]]) -> list[SectionOut]:
+        sections: list[SectionOut] = []
+        for section, text in paragraphs:
+            if not sections or sections[-1].section != section:
+                sections.append(SectionOut(section=section, paragraphs=[]))
+            sections[-1].paragraphs.append(text)
+        return sections
+
 
 class DocumentDetailOut(DocumentOut):
-    metadata: dict[str, str] = Field(description="The live version's front matter.")
+    metadata: dict[str, str] = Field(description="The version in force's front matter.")
     sections: list[SectionOut]
 
     @classmethod
     def of_view(cls, view: DocumentView) -> DocumentDetailOut:
-        sections: list[SectionOut] = []
-        for passage in view.passages:
-            if not sections or sections[-1].section != passage.section:
-                sections.append(SectionOut(section=passage.section, paragraphs=[]))
-            sections[-1].paragraphs.append(passage.text)
         live = view.record.live
         return cls(
             **DocumentOut.of(view.record).model_dump(),
             metadata=live.metadata if live else {},
-            sections=sections,
+            sections=SectionOut.grouped([(p.section, p.text) for p in view.passages]),
         )
+
+
+class VersionTextOut(BaseModel):
+    document: str
+    title: str
+    version: VersionOut
+    sections: list[SectionOut] = Field(description="That version's paragraphs, verbatim.")
+
+
+class ParagraphChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: Literal["added", "removed", "changed"]
+    section: str
+    old: str | None = Field(description="The earlier version's text (None when added).")
+    new: str | None = Field(description="The later version's text (None when removed).")
+
+
+class ChangesOut(BaseModel):
+    document: str
+    title: str
+    old: VersionOut | None = Field(description="The earlier version (None: there is none).")
+    new: VersionOut
+    changes: list[ParagraphChangeOut] = Field(description="Paragraph by paragraph, in order.")
 
 
 class InfoOut(BaseModel):

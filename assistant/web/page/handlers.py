@@ -7,6 +7,7 @@ the page's components.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import gradio as gr
@@ -38,6 +39,7 @@ class PageHandlers:
         history: list[dict],
         organisation: str,
         doc_id: str,
+        as_of: str,
         lang: str,
         request: gr.Request,
     ) -> Iterator[tuple]:
@@ -47,9 +49,15 @@ class PageHandlers:
         if not text.strip():
             yield history, gr.update(), gr.update(visible=False)
             return
+        try:
+            day = date.fromisoformat(as_of.strip()) if as_of and as_of.strip() else None
+        except ValueError:
+            yield history, text, gr.update(value=t["bad_date"].format(value=as_of), visible=True)
+            return
         messages = [*conversation(history), Message("user", text)]
         history.append({"role": "user", "content": text})
-        filters = Filters(organisation or None, doc_id or None, labels=self.labels_of(request))
+        labels = self.labels_of(request)
+        filters = Filters(organisation or None, doc_id or None, labels=labels, as_of=day)
         try:
             assistant = self.runtime.assistant
         except NotReadyError:
@@ -123,6 +131,7 @@ class PageHandlers:
             gr.update(value=t["header"]),
             gr.update(choices=organisations, label=t["organisation"]),
             gr.update(choices=documents, label=t["document"]),
+            gr.update(label=t["as_of"]),
             gr.update(
                 label=t["chat"],
                 placeholder=t["placeholder"],

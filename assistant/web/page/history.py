@@ -113,5 +113,5 @@ def _citation_body(citation: Citation, t: dict[str, Any]) -> str:
         f"{quote}\n\n"
         f"**{t['document_label']}:** {as_typed(citation.source)}  \n"
         f"**{t['section_label']}:** {as_typed(citation.section)}  \n"
-        f"**{t['version_label']}:** {as_typed(citation.version)}"
+        f"**{t['version_label']}:** {as_typed(citation.version)} ({t['status'][citation.status]})"
     )

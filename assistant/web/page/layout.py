@@ -36,6 +36,7 @@ class Components:
     header: gr.Markdown
     organisation: gr.Dropdown
     document: gr.Dropdown
+    as_of: gr.Textbox
     chatbot: gr.Chatbot
     notice: gr.Markdown
     question: gr.Textbox
@@ -51,6 +52,7 @@ class Components:
             self.header,
             self.organisation,
             self.document,
+            self.as_of,
             self.chatbot,
             self.question,
             self.ask,
@@ -75,6 +77,7 @@ def _components() -> Components:
     header = gr.Markdown(sv["header"])
     with gr.Row():
         language_choice, organisation, document = _choices_row(sv)
+        as_of = gr.Textbox(label=sv["as_of"], scale=1, max_lines=1, elem_id="pa-as-of")
     chatbot = gr.Chatbot(
         label=sv["chat"],
         placeholder=sv["placeholder"],
@@ -99,7 +102,7 @@ def _components() -> Components:
         send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
         clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
     return Components(
-        language, feedback_ids, language_choice, header, organisation, document, chatbot,
+        language, feedback_ids, language_choice, header, organisation, document, as_of, chatbot,
         notice, question, ask, comment, send_comment, clear,
     )  # fmt: skip
 
@@ -123,7 +126,7 @@ def _filter(everything: str, label: str, elem_id: str) -> gr.Dropdown:
 
 
 def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
-    inputs = [c.question, c.chatbot, c.organisation, c.document, c.language]
+    inputs = [c.question, c.chatbot, c.organisation, c.document, c.as_of, c.language]
     outputs = [c.chatbot, c.question, c.notice]
     c.ask.click(handlers.answer, inputs, outputs, api_name="ask")
     c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE)

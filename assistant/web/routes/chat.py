@@ -39,7 +39,7 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[reader], responses
 def chat(body: ChatRequest, request: Request, assistant: AssistantDep, caller: CallerDep) -> Any:
     """Answer the conversation's last question from the documents, with citations."""
     messages = body.to_messages()
-    filters = filters_for(body.filters, caller)
+    filters = filters_for(body.filters, caller, body.as_of)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         pieces = started(assistant.stream(messages, filters))
         return StreamingResponse(_chat_events(pieces), media_type="text/event-stream")
@@ -49,7 +49,7 @@ def chat(body: ChatRequest, request: Request, assistant: AssistantDep, caller: C
 @router.post("/search", response_model=SearchResponse)
 def search(body: SearchRequest, assistant: AssistantDep, caller: CallerDep) -> SearchResponse:
     """Passages only, best first: for intranet search boxes."""
-    filters = filters_for(body.filters, caller)
+    filters = filters_for(body.filters, caller, body.as_of)
     found = assistant.search(body.query, k=body.k, filters=filters)
     return SearchResponse(passages=[CitationOut.of(c) for c in found])
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
 
 from assistant.web.dependencies import AssistantDep, RuntimeDep
 from assistant.web.schemas import (
+    ChangesOut,
     DocumentDetailOut,
     DocumentOut,
     DocumentsOut,
     ErrorOut,
     InfoOut,
+    ParagraphChangeOut,
+    SectionOut,
+    VersionOut,
+    VersionTextOut,
 )
 from assistant.web.security import READ_ERRORS, CallerDep, reader
 
@@ -19,10 +27,10 @@ router = APIRouter(prefix="/v1", tags=["documents"], dependencies=[reader], resp
 
 @router.get("/documents", response_model=DocumentsOut)
 def documents(
-    assistant: AssistantDep, caller: CallerDep, include_deleted: bool = False
+    assistant: AssistantDep, caller: CallerDep, include_withdrawn: bool = False
 ) -> DocumentsOut:
-    """Documents with their versions and paragraph counts."""
-    records = assistant.documents(include_deleted, caller.labels)
+    """Documents with their versions: effective date, status and paragraph count of each."""
+    records = assistant.documents(include_withdrawn, caller.labels)
     return DocumentsOut(documents=[DocumentOut.of(r) for r in records])
 
 
@@ -32,11 +40,62 @@ def documents(
     responses={404: {"model": ErrorOut, "description": "No such document."}},
 )
 def document(doc_id: str, assistant: AssistantDep, caller: CallerDep) -> DocumentDetailOut:
-    """A document's versions and its live version's sections, verbatim."""
+    """A document's versions and the sections of the version in force, verbatim."""
     view = assistant.document(doc_id, caller.labels)
     if view is None:
         raise HTTPException(404, f"No document with id {doc_id!r}.")
     return DocumentDetailOut.of_view(view)
+
+
+@router.get(
+    "/documents/{doc_id}/versions/{day}",
+    response_model=VersionTextOut,
+    responses={404: {"model": ErrorOut, "description": "No such document, or none in force."}},
+)
+def version_on(
+    doc_id: str, day: date, assistant: AssistantDep, caller: CallerDep
+) -> VersionTextOut:
+    """The version in force on a day (YYYY-MM-DD), its sections verbatim."""
+    view = assistant.document(doc_id, caller.labels)
+    found = assistant.history.version_on(doc_id, day) if view else None
+    if view is None or found is None:
+        raise HTTPException(404, f"No version of {doc_id!r} was in force on {day}.")
+    version, paragraphs = found
+    return VersionTextOut(
+        document=doc_id,
+        title=version.title,
+        version=VersionOut.of(version, view.record),
+        sections=SectionOut.grouped(paragraphs),
+    )
+
+
+@router.get(
+    "/documents/{doc_id}/changes",
+    response_model=ChangesOut,
+    responses={404: {"model": ErrorOut, "description": "No such document, or no version."}},
+)
+def changes(
+    doc_id: str,
+    assistant: AssistantDep,
+    caller: CallerDep,
+    start: Annotated[
+        date | None, Query(alias="from", description="Default: the version before.")
+    ] = None,
+    end: Annotated[date | None, Query(alias="to", description="Default: today.")] = None,
+) -> ChangesOut:
+    """Paragraphs added, removed and changed between the versions in force on two days."""
+    view = assistant.document(doc_id, caller.labels)
+    found = assistant.history.changes(doc_id, start, end) if view else None
+    if view is None or found is None:
+        raise HTTPException(404, f"No version of {doc_id!r} to compare.")
+    record = found.record
+    return ChangesOut(
+        document=doc_id,
+        title=record.title,
+        old=VersionOut.of(found.old, record) if found.old else None,
+        new=VersionOut.of(found.new, record),
+        changes=[ParagraphChangeOut.model_validate(c) for c in found.paragraphs],
+    )
 
 
 @router.get("/info", response_model=InfoOut, tags=["service"])

@@ -64,7 +64,7 @@ def chat_completions(
 ) -> Any:
     """OpenAI's chat completions, answered from the documents."""
     messages = body.conversation()
-    filters = filters_for(body.filters, caller)
+    filters = filters_for(body.filters, caller, body.as_of)
     head = ChatCompletionChunk(
         id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=body.model, choices=[]
     )

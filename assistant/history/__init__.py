@@ -1,0 +1,1 @@
+"""Versions over time: what changed, and what a later version says instead."""
