@@ -118,19 +118,20 @@ class Assistant:
         filters = self.retriever.dated(filters)
         sides = compared(query, organisations)  # none when a filter has chosen one organisation
         changed = None
+        items: Iterator[str | Draft]
         if len(sides) >= 2:
             draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
-            items: Iterator[str | Draft] = stream_lines(draft)
+            items = stream_lines(draft)
         else:
             passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
             changed = self.history.changed_document(query, passages)
-        if changed is not None:
-            changes = self.history.changes(changed, end=filters.as_of)
-            assert changes is not None
-            items = stream_lines(changes_draft(changes, self.history, language_of(query)))
-        elif len(sides) < 2:
-            context = passages + self.retriever.siblings(passages)
-            items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
+            if changed is not None:
+                changes = self.history.changes(changed, end=filters.as_of)
+                assert changes is not None
+                items = stream_lines(changes_draft(changes, self.history, language_of(query)))
+            else:
+                context = passages + self.retriever.siblings(passages)
+                items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
         for item in items:
             if isinstance(item, Draft):
                 if changed is None:

@@ -105,16 +105,9 @@ class Citation:
     @property
     def reference(self) -> str:
         """The one-line reference the edges list under an answer."""
-        status = "" if self.status == "in_force" else f", {STATUS_NAMES[self.status]}"
+        status = "" if self.status == "in_force" else f", {self.status.replace('_', ' ')}"
         return f"{self.source} › {self.section} ({self.version}{status})"
 
-
-STATUS_NAMES = {
-    "in_force": "in force",
-    "superseded": "superseded",
-    "upcoming": "upcoming",
-    "withdrawn": "withdrawn",
-}
 
 SOURCES_HEADINGS: dict[tuple[Language, bool], str] = {
     ("sv", True): "Källor",

@@ -106,10 +106,13 @@ class History:
             return None
         if following.withdrawn:
             return Revision(following, None)
-        text = self.catalog.text(passage.doc_id, following.version) or ""
-        if passage.text in text:
-            return None
         rows = snapshot.sections.get((passage.doc_id, following.version, passage.section), [])
+        # Unchanged wording is the common case: the next version's chunks of the section say
+        # so without reading its whole text, which is only needed when chunk bounds moved.
+        if any(passage.text in snapshot.metadatas[r]["text"] for r in rows):
+            return None
+        if passage.text in (self.catalog.text(passage.doc_id, following.version) or ""):
+            return None
         best = max(rows, key=lambda r: _similarity(passage.text, snapshot, r), default=None)
         if best is None or _similarity(passage.text, snapshot, best) < SIMILAR:
             return Revision(following, None)
