@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import getpass
 import json
 import logging
+import os
 import re
+import secrets
 import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from assistant.history.timeline import changes_between
+from assistant.retrieval.retriever import Retriever
 from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog, AuditRecord
@@ -31,6 +34,7 @@ from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
 from ingest.files import discover
 from ingest.indexing import Indexer, IngestReport
+from ingest.progress import ProgressDisplay
 
 console = Console()
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -73,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
     serve.add_argument("--host", help="interface to listen on (default: settings, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default: settings, 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        choices=range(1, 65),
+        metavar="N",
+        help="server processes sharing the port and the saved snapshot (default: 1)",
+    )
 
     return parser
 
@@ -92,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "changes":
             return show_changes(settings, args.document, args.start, args.end, args.json)
         if args.command == "serve":
-            return run_server(settings, args.host, args.port)
+            return run_server(settings, args.host, args.port, args.workers)
         return list_documents(settings)
     except (
         IndexMismatchError,
@@ -124,23 +136,11 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
     catalog = open_catalog(settings)
     check_consistency(settings, store, catalog)
     indexer = Indexer.from_settings(store, catalog, settings)
-    files = discover(paths)
-    with Progress(
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=len(files))
-        report = indexer.ingest(
-            paths,
-            prune=prune,
-            progress=lambda p: progress.update(task, advance=1, description=p.name),
-        )
+    with ProgressDisplay(discover(paths), console) as progress:
+        report = indexer.ingest(paths, prune=prune, progress=progress)
     print_report(report)
+    with console.status("Saving the snapshot servers load"):
+        Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshot()
     actor = f"cli:{getpass.getuser()}"
     AuditLog(settings.audit_db).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())
@@ -199,16 +199,33 @@ def printable(text: str) -> str:
     return CONTROL.sub("", text)
 
 
-def run_server(settings: Settings, host: str | None, port: int | None) -> int:
+def run_server(settings: Settings, host: str | None, port: int | None, workers: int = 1) -> int:
     import uvicorn
 
-    from assistant.web.app import create_app
-
-    logging.getLogger("assistant").setLevel(logging.INFO)  # start-up and load time
     host, port = host or settings.host, port or settings.port
     console.print(f"Chat: http://{host}:{port}/chat/  API: http://{host}:{port}/docs")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Each worker process reads its settings from the environment, as this one did; they
+    # must sign sessions with one secret, or a page signed in on one worker fails on the next.
+    if workers > 1 and settings.session_secret is None:
+        os.environ["POLICY_ASSISTANT_SESSION_SECRET"] = secrets.token_urlsafe(32)
+    uvicorn.run(
+        "assistant.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=server_logging(),
+    )
     return 0
+
+
+def server_logging() -> dict:
+    """uvicorn's logging, plus the product's own start-up and load times, in every worker."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["assistant"] = {"handlers": ["default"], "level": "INFO"}
+    return config
 
 
 def list_documents(settings: Settings) -> int:

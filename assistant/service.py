@@ -84,10 +84,17 @@ class Assistant:
         self.catalog = open_catalog(settings, clock)
         check_consistency(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
-        self.retriever = Retriever(self.store, self.catalog, self.analyzer, retrieval)
+        self.retriever = Retriever(
+            self.store, self.catalog, self.analyzer, retrieval, settings.snapshot_dir
+        )
         self.history = History(self.catalog, self.retriever)
         self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
         self._organisations: dict[tuple[int, Labels | None], list[Organisation]] = {}
+
+    def refresh(self) -> None:
+        """Search the catalogue's latest generation from now on, and save its snapshot, so the
+        caller's next question and every other worker see an ingest as soon as it returns."""
+        self.retriever.snapshot()
 
     def ask(self, messages: list[Message], filters: Filters | None = None) -> Answer:
         return self.respond(messages, filters).answer

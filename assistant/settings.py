@@ -130,6 +130,10 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def snapshot_dir(self) -> Path:
+        return self.data_dir / "snapshot"
+
+    @property
     def records_db(self) -> Path:
         return self.data_dir / "records.sqlite"
 

@@ -3,7 +3,8 @@
 python -m evals run [--distractors N] [--no-baseline] [--details]
 python -m evals ablation [--distractors N]
 python -m evals ingest-benchmark [--minutes M]
-python -m evals load-benchmark [--seconds S]
+python -m evals load-benchmark [--seconds S] [--clients 1 8 16] [--workers 1 2]
+python -m evals scale-benchmark --source DATA_DIR [--sizes 0 500 2000 all]
 python -m evals versions-benchmark [--statute DOC] [--questions N]
 """
 
@@ -48,6 +49,7 @@ def main() -> None:
         "load-benchmark",
         "labelled-load",
         "versions-benchmark",
+        "scale-benchmark",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
@@ -66,6 +68,10 @@ def main() -> None:
         from evals.versions_benchmark import main as versions_benchmark
 
         versions_benchmark(argv)
+    elif command == "scale-benchmark":
+        from evals.scale_benchmark import main as scale_benchmark
+
+        scale_benchmark(argv)
     elif command == "labelled-load":
         from evals.labelled_load import main as labelled_load
 

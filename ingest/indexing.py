@@ -29,13 +29,13 @@ from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_tex
 from ingest.documents import LoadedDocument, LoadError, LoadLimits
 from ingest.files import discover, refuse_links_out
 from ingest.loaders import load_file
+from ingest.progress import IngestProgress, Quiet
 
 log = logging.getLogger(__name__)
 
 SOURCE_KEY = "doc_id"  # the indexing API's source id: all chunks of one document
 KEY_ENCODER = "sha256"  # chunk ids: content and metadata hashed
 BATCH = 100  # chunks embedded between two looks at the clock (the indexing API's own batch)
-ProgressCallback = Callable[[Path], None]
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Indexer:
         self.catalog = catalog
         self.options = options or ChunkingOptions()
         self.limits = limits or LoadLimits()
+        self._progress: IngestProgress = Quiet()
 
     @classmethod
     def from_settings(cls, store: Store, catalog: Catalog, settings: Settings) -> Indexer:
@@ -91,9 +92,15 @@ class Indexer:
         self,
         paths: Sequence[Path],
         prune: bool = False,
-        progress: ProgressCallback | None = None,
+        progress: IngestProgress | None = None,
     ) -> IngestReport:
-        """Bring the index in line with `paths`; with `prune`, drop documents no longer there."""
+        """Bring the index in line with `paths`; with `prune`, drop documents no longer there.
+
+        Each file's version is published on its own, so an interrupted run loses at most the
+        file in hand: run again, the files done are unchanged, and that file's chunks already
+        embedded come from the embedding cache.
+        """
+        self._progress = progress or Quiet()
         started = time.perf_counter()
         embedded_before = self.store.embedder.passages_embedded
         report = IngestReport()
@@ -108,8 +115,7 @@ class Indexer:
                 report.failed.append((str(path), error.reason))
                 failed_files.add(path.resolve())
                 log.warning("not ingested: %s", error)
-            if progress:
-                progress(path)
+            self._progress.file_done(path)
         if prune:
             roots = [p.resolve() for p in paths if p.is_dir()]
             for record in self.catalog.documents():
@@ -213,6 +219,7 @@ class Indexer:
                 )
             try:
                 add(documents[start : start + BATCH])
+                self._progress.chunks_done(len(documents[start : start + BATCH]))
             except Exception as error:  # the store refused: the index stays as it was
                 raise LoadError(
                     path, f"could not be indexed ({type(error).__name__}: {error})"

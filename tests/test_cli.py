@@ -101,3 +101,11 @@ def test_ask_prints_markup_and_escape_sequences_in_a_citation_as_text(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "[/] 20 kronor [bold]per dag[/bold]" in result.stdout
     assert "\x1b" not in result.stdout  # what is left of the sequence is plain text
+
+
+def test_an_ingest_written_to_a_file_reports_files_chunks_and_rate(tmp_path: Path) -> None:
+    result = run(tmp_path / "data", "ingest", str(CORPUS))
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ingest: "))
+    assert line.startswith("ingest: 2/2 files, 27 chunks, ") and "chunks/s" in line
+    assert line.endswith("0:00:00 left")

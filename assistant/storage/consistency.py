@@ -70,7 +70,7 @@ def check_consistency(settings: Settings, store: Store, catalog: Catalog) -> Non
 
 
 def set_index_aside(settings: Settings) -> Path:
-    """Move the index's parts (vectors, records, catalogue) into a new folder of the data
+    """Move the index's parts (vectors, records, catalogue, snapshots) into a new folder of the data
     directory, so a rebuild starts clean and overwrites nothing. The embedding cache, feedback
     and audit log stay where they are."""
     if settings.chroma_url:
@@ -80,7 +80,7 @@ def set_index_aside(settings: Settings) -> Path:
         )
     aside = settings.data_dir / f"before-rebuild-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     aside.mkdir(parents=True)
-    parts = [settings.chroma_dir, settings.records_db, settings.catalog_db]
+    parts = [settings.chroma_dir, settings.records_db, settings.catalog_db, settings.snapshot_dir]
     for part in parts:
         for path in [part, *part.parent.glob(part.name + "-*")]:  # SQLite's -wal and -shm
             if path.exists():

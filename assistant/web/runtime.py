@@ -78,6 +78,10 @@ class Runtime:
         log.info("model and index loaded in %.1f s", self.load_seconds)
 
     @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    @property
     def status(self) -> str:
         if self._ready.is_set():
             return "ready"

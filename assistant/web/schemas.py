@@ -245,6 +245,10 @@ class InfoOut(BaseModel):
 class HealthOut(BaseModel):
     status: Literal["ready", "loading", "failed"]
     detail: str | None = None
+    worker: int = Field(description="The answering server process (one of `serve --workers`).")
+    generation: int | None = Field(
+        default=None, description="The catalogue generation this process last searched."
+    )
 
 
 class IngestOut(BaseModel):

@@ -38,6 +38,7 @@ def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> dict[s
     """Take a document out of the index; its version history is kept."""
     with runtime.ingest_lock:
         deleted = runtime.indexer.delete(doc_id)
+        runtime.assistant.refresh()
     runtime.audit.add(
         AuditRecord(actor.name, "delete", doc_id, "deleted" if deleted else "not indexed")
     )
@@ -84,6 +85,7 @@ def ingest(
         finally:  # the catalogue keeps each version's text; the upload itself is not needed
             for path in uploaded.values():
                 shutil.rmtree(path.parent, ignore_errors=True)
+        runtime.assistant.refresh()
     names = {str(path): name for name, path in uploaded.items()}
     target = ", ".join([*uploaded, *paths])
     runtime.audit.add(AuditRecord(actor.name, "ingest", target, report.summary()))

