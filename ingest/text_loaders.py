@@ -43,7 +43,28 @@ class _NoAliases(yaml.SafeLoader):
 
 class _FrontMatter(frontmatter.YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_NoAliases)
+        try:
+            return yaml.load(fm, Loader=_NoAliases)
+        except yaml.scanner.ScannerError:
+            folded = _fold_wrapped_values(fm)
+            if folded == fm:
+                raise
+            return yaml.load(folded, Loader=_NoAliases)
+
+
+FIELD = re.compile(r"^\s*(?:[\w-]+\s*:(?:\s|$)|-\s|#)")
+
+
+def _fold_wrapped_values(front_matter: str) -> str:
+    """A long plain value wrapped over lines (statute titles are written so), joined again:
+    a line that is no field, list item or comment continues the value above it."""
+    lines: list[str] = []
+    for line in front_matter.splitlines():
+        if lines and line.strip() and not FIELD.match(line):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _split_front_matter(path: Path, text: str, limits: LoadLimits) -> tuple[dict[str, Any], str]:

@@ -70,6 +70,18 @@ def _pdf(path: Path, pages: list[list[tuple[str, str]]]) -> Path:
     return path
 
 
+def test_a_statute_title_wrapped_over_lines_in_its_front_matter_is_read_whole() -> None:
+    """46 files of the statute book wrap `rubrik` over lines, which strict YAML refuses."""
+    doc = load_file(require_shared("sfs", "1919", "sfs-1919-821.md"))
+    assert doc.metadata["rubrik"] == (
+        "Kungl. Maj:ts Kungörelse (1919:821) angående jämkning av gränsen mellan "
+        "yrkesinspektörernas och bergmästarnas samt mellan underinspektörernas vid "
+        "yrkesinspektionen och kommunala tillsynsorgans befogenhet"
+    )
+    assert doc.metadata["beteckning"] == "1919:821"
+    assert "yrkesinspektionen" in doc.text
+
+
 def test_pdf_keeps_paragraphs_headings_and_pages(tmp_path: Path) -> None:
     path = _pdf(
         tmp_path / "resepolicy.pdf",
