@@ -59,15 +59,12 @@ def subset(source: Path, target: Path, statutes: int) -> Path:
     cache = "embedding_cache.sqlite"
     with sqlite3.connect(source / cache) as src, sqlite3.connect(target / cache) as dst:
         src.backup(dst)  # a consistent copy while the source is still being written
-    listing = target.parent / f"{target.name}-files"
-    listing.mkdir(exist_ok=True)
-    for path in paths:
-        link = listing / path.name
-        if not link.exists():
-            link.symlink_to(path)
     env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(target)}
     subprocess.run(
-        [str(CLI), "ingest", str(CORPUS), str(listing)], env=env, check=True, capture_output=True
+        [str(CLI), "ingest", str(CORPUS), *map(str, paths)],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return target
 
