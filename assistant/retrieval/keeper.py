@@ -69,9 +69,9 @@ class Snapshots:
         return loaded
 
 
-def snapshot_folder(root: Path, terms: Terms) -> SnapshotFolder:
-    """The folder for snapshots made with these terms by this code."""
-    digest = hashlib.sha256(repr((persisted.FORMAT, terms.compounds)).encode())
+def snapshot_folder(root: Path, terms: Terms, catalog_identity: str) -> SnapshotFolder:
+    """The folder for snapshots of this catalogue made with these terms by this code."""
+    digest = hashlib.sha256(repr((persisted.FORMAT, terms.compounds, catalog_identity)).encode())
     for module in SHAPING_MODULES:
         digest.update(Path(str(module.__file__)).read_bytes())
     for package in SHAPING_PACKAGES:

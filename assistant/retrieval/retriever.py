@@ -31,7 +31,9 @@ class Retriever:
         """With `snapshot_root`, snapshots are saved there and loaded by the next process."""
         options = options or RetrievalOptions()
         terms = Terms(analyzer or Analyzer(), options.compounds)
-        folder = snapshot_folder(snapshot_root, terms) if snapshot_root else None
+        folder = (
+            snapshot_folder(snapshot_root, terms, catalog.identity()) if snapshot_root else None
+        )
         self.snapshots = Snapshots(SnapshotBuilder(store, catalog, terms), folder)
         self.ranker = Ranker(store.embedder, terms, options)
         self.terms = terms

@@ -11,6 +11,7 @@ catalogued versions, never see a document half replaced.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict
@@ -106,6 +107,16 @@ class Catalog:
         with sqlite.connect(self.path) as db:
             row = db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
         return row["value"] if row else 0
+
+    def identity(self) -> str:
+        """Tells this catalogue from another at the same generation (one rebuilt or recreated),
+        so that a snapshot saved from one is never read for the other."""
+        with sqlite.connect(self.path) as db:
+            db.execute(
+                "INSERT OR IGNORE INTO state VALUES ('identity', ?)", (secrets.randbits(62),)
+            )
+            row = db.execute("SELECT value FROM state WHERE key = 'identity'").fetchone()
+        return f"{row['value']:016x}"
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         with sqlite.connect(self.path) as db:
