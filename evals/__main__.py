@@ -11,6 +11,7 @@ python -m evals versions-benchmark [--statute DOC] [--questions N]
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 
@@ -41,45 +42,25 @@ def run(argv: list[str]) -> None:
         print_side_by_side(reports, console)
 
 
+# Each benchmark's module; its `main(argv)` runs it. Imported only when asked for.
+MODULES = {
+    "ablation": "evals.ablation",
+    "ingest-benchmark": "evals.ingest_benchmark",
+    "load-benchmark": "evals.load_benchmark",
+    "labelled-load": "evals.labelled_load",
+    "versions-benchmark": "evals.versions_benchmark",
+    "scale-benchmark": "evals.scale_benchmark",
+}
+
+
 def main() -> None:
-    commands = {
-        "run",
-        "ablation",
-        "ingest-benchmark",
-        "load-benchmark",
-        "labelled-load",
-        "versions-benchmark",
-        "scale-benchmark",
-    }
-    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", *MODULES}:
         sys.exit(__doc__)
     command, argv = sys.argv[1], sys.argv[2:]
     if command == "run":
         run(argv)
-    elif command == "ablation":
-        from evals.ablation import main as ablation
-
-        ablation(argv)
-    elif command == "ingest-benchmark":
-        from evals.ingest_benchmark import main as ingest_benchmark
-
-        ingest_benchmark(argv)
-    elif command == "versions-benchmark":
-        from evals.versions_benchmark import main as versions_benchmark
-
-        versions_benchmark(argv)
-    elif command == "scale-benchmark":
-        from evals.scale_benchmark import main as scale_benchmark
-
-        scale_benchmark(argv)
-    elif command == "labelled-load":
-        from evals.labelled_load import main as labelled_load
-
-        labelled_load(argv)
     else:
-        from evals.load_benchmark import main as load_benchmark
-
-        load_benchmark(argv)
+        importlib.import_module(MODULES[command]).main(argv)
 
 
 if __name__ == "__main__":

@@ -47,14 +47,14 @@ class Scale:
 
 def subset(source: Path, target: Path, statutes: int) -> Path:
     """corpus/ and the first `statutes` statutes of `source`, embedded from its cache."""
+    if (target / "catalog.sqlite").exists():
+        return target
     catalog = Catalog(Settings(data_dir=source).catalog_db)
     paths = sorted(
         Path(r.live.source_path)
         for r in catalog.documents()
         if r.doc_id.startswith("sfs-") and r.live is not None
     )[:statutes]
-    if (target / "catalog.sqlite").exists():
-        return target
     target.mkdir(parents=True)
     cache = "embedding_cache.sqlite"
     with sqlite3.connect(source / cache) as src, sqlite3.connect(target / cache) as dst:

@@ -106,7 +106,7 @@ class ProgressDisplay:
             files=self.files,
             chunks=self.chunks,
             rate=self.rate,
-            **({"description": description} if description is not None else {}),
+            description=description,
         )
         now = time.monotonic()
         if not self.console.is_terminal and now - self._logged >= self.log_every:

@@ -30,7 +30,7 @@ from assistant.retrieval.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bumped when the layout changes; an older folder is then rebuilt, not read
+FORMAT = 1  # bumped when the layout changes; part of the folder's key, so older ones go unread
 KEEP = 2  # generations kept: the newest, and the one readers may still be loading
 ROWS = "rows.pickle"
 VECTORS = "vectors.npy"
@@ -47,7 +47,7 @@ class SnapshotFolder:
         return self.root / f"g{generation:012d}-{self.key}"
 
     def load(self, generation: int, today: date) -> Snapshot | None:
-        """The snapshot of `generation` if one was written (in this format), else None."""
+        """The snapshot of `generation` if one was written, else None."""
         folder = self.path(generation)
         try:
             with open(folder / ROWS, "rb") as file:
@@ -58,10 +58,7 @@ class SnapshotFolder:
             log.warning("snapshot %s unreadable, rebuilding it: %s", folder, error)
             shutil.rmtree(folder, ignore_errors=True)  # else it would block saving a good one
             return None
-        if fields.pop("format", None) != FORMAT or fields.pop("key", None) != self.key:
-            return None
-        vectors = np.load(folder / VECTORS, mmap_mode="r") if (folder / VECTORS).exists() else None
-        snapshot = Snapshot(vectors=_vectors(vectors), **fields)
+        snapshot = Snapshot(vectors=np.load(folder / VECTORS, mmap_mode="r"), **fields)
         snapshot.records = {k: replace(r, today=today) for k, r in snapshot.records.items()}
         if snapshot.ids:
             snapshot.chunks = _load_bm25(folder / "chunks")
@@ -81,8 +78,7 @@ class SnapshotFolder:
                 snapshot.chunks.save(str(work / "chunks"), show_progress=False)
                 snapshot.cards.save(str(work / "cards"), show_progress=False)
             with open(work / ROWS, "wb") as file:
-                fields = {"format": FORMAT, "key": self.key, **_fields(snapshot)}
-                pickle.dump(fields, file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(_fields(snapshot), file, protocol=pickle.HIGHEST_PROTOCOL)
             work.chmod(0o755)  # mkdtemp's 0700 would hide it from a server running as another user
             os.rename(work, target)
         except OSError:
@@ -112,10 +108,6 @@ class SnapshotFolder:
 def _fields(snapshot: Snapshot) -> dict:
     skipped = {"vectors", "chunks", "cards", "_days"}
     return {k: v for k, v in vars(snapshot).items() if k not in skipped}
-
-
-def _vectors(vectors: np.ndarray | None) -> np.ndarray:
-    return vectors if vectors is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 def _load_bm25(folder: Path) -> bm25s.BM25:

@@ -39,11 +39,11 @@ class CountingEmbeddings(Embeddings):
     question arriving alone waits for nothing.
     """
 
-    def __init__(self, name: str, batch_queries: bool = True) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
         self.passages_embedded = 0
         self.query_batches = 0  # calls to the model for questions, for the load benchmark
-        self.batch_queries = batch_queries
+        self.batch_queries = True  # the load benchmark turns it off for its baseline
         self._lock = threading.Lock()
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()

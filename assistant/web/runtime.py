@@ -83,7 +83,7 @@ class Runtime:
 
     @property
     def status(self) -> str:
-        if self._ready.is_set():
+        if self.ready:
             return "ready"
         return "failed" if self._error else "loading"
 
