@@ -5,14 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install ingest browser lint bench clean
+.PHONY: run test install ingest browser postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# The local CPU wheel first, so nothing pulls the multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers,evals]'
+	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers,evals,postgresql]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,9 +30,16 @@ browser:
 	  $$apt install -y -qq chromium >/dev/null 2>&1 || \
 	  { $$apt update -qq && $$apt install -y -qq chromium >/dev/null; }; }
 
+# The several-hosts tests start their own PostgreSQL server from Debian's package.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  apt=apt-get; [ "$$(id -u)" -eq 0 ] || apt="sudo apt-get"; \
+	  $$apt install -y -qq postgresql >/dev/null 2>&1 || \
+	  { $$apt update -qq && $$apt install -y -qq postgresql >/dev/null; }; }
+
 # Lint first (style and the architecture's layers), then the suite.
 # pytest exits 5 when it collects no tests; that is not a failure.
-test: lint browser
+test: lint browser postgres
 	$(BIN)/pytest; status=$$?; [ $$status -eq 5 ] && exit 0; exit $$status
 
 # ruff for style; import-linter checks the layers contract in pyproject.toml.

@@ -140,9 +140,9 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
         report = indexer.ingest(paths, prune=prune, progress=progress)
     print_report(report)
     with console.status("Saving the snapshot servers load"):
-        Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshot()
+        Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots.latest()
     actor = f"cli:{getpass.getuser()}"
-    AuditLog(settings.audit_db).add(
+    AuditLog(settings.audit_url).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())
     )
     return 1 if report.failed else 0

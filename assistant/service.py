@@ -94,7 +94,7 @@ class Assistant:
     def refresh(self) -> None:
         """Search the catalogue's latest generation from now on, and save its snapshot, so the
         caller's next question and every other worker see an ingest as soon as it returns."""
-        self.retriever.snapshot()
+        self.retriever.snapshots.latest()
 
     def ask(self, messages: list[Message], filters: Filters | None = None) -> Answer:
         return self.respond(messages, filters).answer

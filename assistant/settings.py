@@ -33,6 +33,15 @@ class Settings(BaseSettings):
         default=None,
         description="URL of a Chroma server (`chroma run`); unset means the embedded store.",
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database holding the catalogue, the ingest records, the "
+            "embedding cache, feedback and the audit log, e.g. "
+            "'postgresql+psycopg://user:password@host/db' for several hosts; unset means "
+            "SQLite files in the data directory."
+        ),
+    )
     collection: str = Field(default="policies", description="Chroma collection name.")
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     max_question_chars: int = Field(
@@ -118,6 +127,16 @@ class Settings(BaseSettings):
         description="Folders whose files the ingest route may read by server-side path.",
     )
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _psycopg(cls, value: object) -> object:
+        """`postgresql://…` as sites write it, spoken through the installed driver (psycopg)."""
+        if isinstance(value, str):
+            for scheme in ("postgresql://", "postgres://"):
+                if value.startswith(scheme):
+                    return "postgresql+psycopg://" + value.removeprefix(scheme)
+        return value
+
     @field_validator("api_keys", "cors_origins", "ingest_roots", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -134,24 +153,30 @@ class Settings(BaseSettings):
         return self.data_dir / "snapshot"
 
     @property
-    def records_db(self) -> Path:
-        return self.data_dir / "records.sqlite"
+    def records_url(self) -> str:
+        return self._database("records")
 
     @property
-    def catalog_db(self) -> Path:
-        return self.data_dir / "catalog.sqlite"
+    def catalog_url(self) -> str:
+        return self._database("catalog")
 
     @property
-    def embedding_cache_db(self) -> Path:
-        return self.data_dir / "embedding_cache.sqlite"
+    def embedding_cache_url(self) -> str:
+        return self._database("embedding_cache")
 
     @property
-    def feedback_db(self) -> Path:
-        return self.data_dir / "feedback.sqlite"
+    def feedback_url(self) -> str:
+        return self._database("feedback")
 
     @property
-    def audit_db(self) -> Path:
-        return self.data_dir / "audit.sqlite"
+    def audit_url(self) -> str:
+        return self._database("audit")
+
+    def _database(self, name: str) -> str:
+        """The database server when one is configured, else the data directory's file `name`."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.data_dir / name}.sqlite"
 
     @property
     def uploads_dir(self) -> Path:

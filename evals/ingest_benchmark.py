@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     deadline = time.monotonic() + args.minutes * 60 if args.minutes else float("inf")
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir), embedder=args.embedder)
-        indexer = Indexer(open_store(settings, embedder), Catalog(settings.catalog_db))
+        indexer = Indexer(open_store(settings, embedder), Catalog(settings.catalog_url))
         embedder.embed_documents(["uppvärmning"])  # load everything before timing
         for start in range(0, len(files), GROUP):
             if time.monotonic() > deadline:

@@ -49,7 +49,7 @@ def subset(source: Path, target: Path, statutes: int) -> Path:
     """corpus/ and the first `statutes` statutes of `source`, embedded from its cache."""
     if (target / "catalog.sqlite").exists():
         return target
-    catalog = Catalog(Settings(data_dir=source).catalog_db)
+    catalog = Catalog(Settings(data_dir=source).catalog_url)
     paths = sorted(
         Path(r.live.source_path)
         for r in catalog.documents()

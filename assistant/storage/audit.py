@@ -7,24 +7,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from assistant.storage import sqlite
+from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, event, select
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    target TEXT NOT NULL,
-    result TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"""
+from assistant.storage.database import Database
+
+SCHEMA = MetaData()
+AUDIT = Table(
+    "audit",
+    SCHEMA,
+    Column("id", Integer, primary_key=True),
+    Column("at", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("result", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+APPEND_ONLY = {
+    "sqlite": [
+        f"CREATE TRIGGER audit_no_{verb.lower()} BEFORE {verb} ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    ],
+    "postgresql": [
+        "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
+        "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+    ],
+}
+for dialect, statements in APPEND_ONLY.items():
+    for statement in statements:
+        event.listen(AUDIT, "after_create", DDL(statement).execute_if(dialect=dialect))
 
 
 @dataclass
@@ -38,25 +53,25 @@ class AuditRecord:
 
 
 class AuditLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        sqlite.create(path, SCHEMA)
+    def __init__(self, url: str) -> None:
+        self.db = Database(url)
+        SCHEMA.create_all(self.db.engine)
 
     def add(self, record: AuditRecord) -> AuditRecord:
         at = datetime.now(UTC).isoformat(timespec="seconds")
-        with sqlite.connect(self.path) as db:
-            cursor = db.execute(
-                "INSERT INTO audit (at, actor, action, target, result) VALUES (?, ?, ?, ?, ?)",
-                (at, record.actor, record.action, record.target[:2000], record.result[:2000]),
-            )
-        return AuditRecord(record.actor, record.action, record.target, record.result,
-                           cursor.lastrowid, at)  # fmt: skip
+        values = {
+            "at": at,
+            "actor": record.actor,
+            "action": record.action,
+            "target": record.target[:2000],
+            "result": record.result[:2000],
+        }
+        with self.db.transaction() as db:
+            new_id = db.scalar(AUDIT.insert().values(values).returning(AUDIT.c.id))
+        return AuditRecord(record.actor, record.action, record.target, record.result, new_id, at)
 
     def list(self, limit: int = 100) -> list[AuditRecord]:
         """The newest records first."""
-        with sqlite.connect(self.path) as db:
-            rows = db.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return [
-            AuditRecord(r["actor"], r["action"], r["target"], r["result"], r["id"], r["at"])
-            for r in rows
-        ]
+        with self.db.transaction() as db:
+            rows = db.execute(select(AUDIT).order_by(AUDIT.c.id.desc()).limit(limit)).all()
+        return [AuditRecord(r.actor, r.action, r.target, r.result, r.id, r.at) for r in rows]

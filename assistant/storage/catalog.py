@@ -3,7 +3,7 @@
 The catalogue is the history; Chroma holds vectors only for the versions needed today (the one
 in force and upcoming ones, see `DocumentRecord.indexed`). A superseded version's chunks stay
 here, and their vectors in the embedding cache, so a question about an earlier date costs no
-re-embedding. Adding a version is one SQLite transaction, done after its chunks are in the
+re-embedding. Adding a version is one transaction, done after its chunks are in the
 index and before paragraphs no longer needed are removed, so readers, who keep only chunks of
 catalogued versions, never see a document half replaced.
 """
@@ -12,46 +12,61 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from assistant.storage import sqlite
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    Row,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
+
+from assistant.storage.database import Database, upsert
 from assistant.storage.versions import DELETED, DocumentRecord, VersionRecord
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS versions (
-    doc_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    title TEXT NOT NULL,
-    organisation TEXT,
-    document_type TEXT,
-    effective_date TEXT NOT NULL,
-    withdrawn INTEGER NOT NULL,
-    source_path TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    chunk_count INTEGER NOT NULL,
-    metadata TEXT NOT NULL,
-    text TEXT NOT NULL,
-    paragraphs TEXT NOT NULL,
-    PRIMARY KEY (doc_id, version)
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    doc_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    content TEXT NOT NULL,
-    metadata TEXT NOT NULL,
-    PRIMARY KEY (doc_id, version, position)
-);
-CREATE TABLE IF NOT EXISTS state (
-    key TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-"""
+SCHEMA = MetaData()
+VERSIONS = Table(
+    "versions",
+    SCHEMA,
+    Column("doc_id", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("content_hash", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("organisation", Text),
+    Column("document_type", Text),
+    Column("effective_date", Text, nullable=False),
+    Column("withdrawn", Integer, nullable=False),
+    Column("source_path", Text, nullable=False),
+    Column("ingested_at", Text, nullable=False),
+    Column("chunk_count", Integer, nullable=False),
+    Column("metadata", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("paragraphs", Text, nullable=False),
+)
+CHUNKS = Table(
+    "chunks",
+    SCHEMA,
+    Column("doc_id", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("content", Text, nullable=False),
+    Column("metadata", Text, nullable=False),
+)
+STATE = Table(
+    "state",
+    SCHEMA,
+    Column("key", Text, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
 
 # Every column but the text and paragraphs, which only citations and history views need.
 FIELDS = (
@@ -68,6 +83,7 @@ FIELDS = (
     "chunk_count",
     "metadata",
 )
+COLUMNS = [VERSIONS.c[name] for name in FIELDS]
 Paragraph = tuple[str, str]  # (section, verbatim text)
 StoredChunk = tuple[str, dict]  # (embedded text, chunk metadata), as the index holds it
 
@@ -81,58 +97,53 @@ def now() -> str:
 
 
 class Catalog:
-    """SQLite-backed; one short connection per call, so threads and processes can share it.
+    """One short transaction per call, so threads, processes and hosts can share it.
 
     `clock` says what day it is: statuses and the version in force follow it, so a version
     dated in the future comes into force on its day with no re-ingest.
     """
 
-    def __init__(self, path: Path, clock: Callable[[], date] = date.today) -> None:
-        self.path = path
+    def __init__(self, url: str, clock: Callable[[], date] = date.today) -> None:
+        self.db = Database(url)
         self.clock = clock
-        if path.exists():
-            with sqlite.connect(path) as db:
-                columns = {row["name"] for row in db.execute("PRAGMA table_info(versions)")}
-            if columns and "withdrawn" not in columns:
+        if "versions" in inspect(self.db.engine).get_table_names():
+            columns = {c["name"] for c in inspect(self.db.engine).get_columns("versions")}
+            if "withdrawn" not in columns:
                 raise OutdatedCatalogError(
-                    f"{path} was written by an earlier release, which kept no version dates."
+                    f"{self.db.describe()} was written by an earlier release, which kept no "
+                    "version dates."
                 )
-        sqlite.create(path, SCHEMA)
+        SCHEMA.create_all(self.db.engine)
 
     def today(self) -> date:
         return self.clock()
 
     def generation(self) -> int:
         """Grows with every version added, so readers know when to refresh derived indexes."""
-        with sqlite.connect(self.path) as db:
-            row = db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
-        return row["value"] if row else 0
+        with self.db.transaction() as db:
+            value = db.scalar(select(STATE.c.value).where(STATE.c.key == "generation"))
+        return value or 0
 
     def identity(self) -> str:
         """Tells this catalogue from another at the same generation (one rebuilt or recreated),
         so that a snapshot saved from one is never read for the other."""
-        with sqlite.connect(self.path) as db:
-            db.execute(
-                "INSERT OR IGNORE INTO state VALUES ('identity', ?)", (secrets.randbits(62),)
-            )
-            row = db.execute("SELECT value FROM state WHERE key = 'identity'").fetchone()
-        return f"{row['value']:016x}"
+        with self.db.transaction() as db:
+            new = {"key": "identity", "value": secrets.randbits(62)}
+            db.execute(upsert(db, STATE).values(new).on_conflict_do_nothing())
+            value = db.scalar(select(STATE.c.value).where(STATE.c.key == "identity"))
+        return f"{value:016x}"
 
     def document(self, doc_id: str) -> DocumentRecord | None:
-        with sqlite.connect(self.path) as db:
-            rows = db.execute(
-                f"SELECT {', '.join(FIELDS)} FROM versions WHERE doc_id = ?", (doc_id,)
-            ).fetchall()
+        with self.db.transaction() as db:
+            rows = db.execute(select(*COLUMNS).where(VERSIONS.c.doc_id == doc_id)).all()
         return DocumentRecord(doc_id, [_version(r) for r in rows], self.today()) if rows else None
 
     def documents(self, include_withdrawn: bool = False) -> list[DocumentRecord]:
-        with sqlite.connect(self.path) as db:
-            rows = db.execute(
-                f"SELECT {', '.join(FIELDS)} FROM versions ORDER BY doc_id"
-            ).fetchall()
+        with self.db.transaction() as db:
+            rows = db.execute(select(*COLUMNS).order_by(VERSIONS.c.doc_id)).all()
         grouped: dict[str, list[VersionRecord]] = {}
         for row in rows:
-            grouped.setdefault(row["doc_id"], []).append(_version(row))
+            grouped.setdefault(row.doc_id, []).append(_version(row))
         today = self.today()
         records = [DocumentRecord(doc_id, versions, today) for doc_id, versions in grouped.items()]
         return [r for r in records if include_withdrawn or r.state != "withdrawn"]
@@ -157,13 +168,14 @@ class Catalog:
         return [tuple(p) for p in json.loads(stored)] if stored else []  # type: ignore[misc]
 
     def chunks(self, doc_id: str, version: int) -> list[StoredChunk]:
-        with sqlite.connect(self.path) as db:
-            rows = db.execute(
-                "SELECT content, metadata FROM chunks WHERE doc_id = ? AND version = ? "
-                "ORDER BY position",
-                (doc_id, version),
-            ).fetchall()
-        return [(r["content"], json.loads(r["metadata"])) for r in rows]
+        query = (
+            select(CHUNKS.c.content, CHUNKS.c.metadata)
+            .where(CHUNKS.c.doc_id == doc_id, CHUNKS.c.version == version)
+            .order_by(CHUNKS.c.position)
+        )
+        with self.db.transaction() as db:
+            rows = db.execute(query).all()
+        return [(r.content, json.loads(r.metadata)) for r in rows]
 
     def publish(
         self,
@@ -173,34 +185,31 @@ class Catalog:
         chunks: list[StoredChunk],
     ) -> VersionRecord:
         """Add `record` as the document's newest version, with its chunks, atomically."""
-        with sqlite.connect(self.path) as db:
-            previous = db.execute(
-                "SELECT MAX(version) AS v FROM versions WHERE doc_id = ?", (record.doc_id,)
-            ).fetchone()["v"]
+        with self.db.transaction() as db:
+            previous = db.scalar(
+                select(func.max(VERSIONS.c.version)).where(VERSIONS.c.doc_id == record.doc_id)
+            )
             record.version = (previous or 0) + 1
             record.ingested_at = now()
-            values = asdict(record)
+            values = {name: value for name, value in asdict(record).items() if name in FIELDS}
             values["metadata"] = json.dumps(record.metadata, ensure_ascii=False)
             values["withdrawn"] = int(record.withdrawn)
-            columns = [*FIELDS, "text", "paragraphs"]
             values.update(text=text, paragraphs=json.dumps(paragraphs, ensure_ascii=False))
-            db.execute(
-                f"INSERT INTO versions ({', '.join(columns)}) VALUES ({', '.join('?' * 14)})",
-                [values[c] for c in columns],
-            )
-            db.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        record.doc_id,
-                        record.version,
-                        n,
-                        content,
-                        json.dumps(meta, ensure_ascii=False),
-                    )
-                    for n, (content, meta) in enumerate(chunks)
-                ],
-            )
+            db.execute(VERSIONS.insert().values(values))
+            if chunks:
+                db.execute(
+                    CHUNKS.insert(),
+                    [
+                        {
+                            "doc_id": record.doc_id,
+                            "version": record.version,
+                            "position": n,
+                            "content": content,
+                            "metadata": json.dumps(meta, ensure_ascii=False),
+                        }
+                        for n, (content, meta) in enumerate(chunks)
+                    ],
+                )
             _bump_generation(db)
         return record
 
@@ -225,23 +234,22 @@ class Catalog:
         return self.publish(withdrawal, "", [], [])
 
     def _column(self, column: str, doc_id: str, version: int) -> str | None:
-        with sqlite.connect(self.path) as db:
-            row = db.execute(
-                f"SELECT {column} FROM versions WHERE doc_id = ? AND version = ?",
-                (doc_id, version),
-            ).fetchone()
-        return row[column] if row else None
+        query = select(VERSIONS.c[column]).where(
+            VERSIONS.c.doc_id == doc_id, VERSIONS.c.version == version
+        )
+        with self.db.transaction() as db:
+            return db.scalar(query)
 
 
-def _bump_generation(db: sqlite3.Connection) -> None:
+def _bump_generation(db: Connection) -> None:
+    first = upsert(db, STATE).values(key="generation", value=1)
     db.execute(
-        "INSERT INTO state VALUES ('generation', 1) "
-        "ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        first.on_conflict_do_update(index_elements=["key"], set_={"value": STATE.c.value + 1})
     )
 
 
-def _version(row: sqlite3.Row) -> VersionRecord:
-    values = {name: row[name] for name in FIELDS}
+def _version(row: Row) -> VersionRecord:
+    values = {name: row._mapping[name] for name in FIELDS}
     values["metadata"] = json.loads(values["metadata"])
     values["withdrawn"] = bool(values["withdrawn"])
     return VersionRecord(**values)

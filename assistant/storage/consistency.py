@@ -10,13 +10,15 @@ wrong and how to repair it.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog, OutdatedCatalogError
+from assistant.storage.database import Database
 from assistant.storage.vectors import Store
 
 
@@ -35,12 +37,23 @@ def repair_hint(settings: Settings) -> str:
 def open_catalog(settings: Settings, clock: Callable[[], date] = date.today) -> Catalog:
     """The data directory's catalogue; a truncated or overwritten one is named, with the repair."""
     try:
-        return Catalog(settings.catalog_db, clock)
+        return Catalog(settings.catalog_url, clock)
     except OutdatedCatalogError as error:
         raise DataDirError(str(error) + repair_hint(settings)) from error
-    except sqlite3.DatabaseError as error:
+    except OperationalError as error:
+        if settings.database_url is None:
+            raise DataDirError(
+                f"{settings.catalog_url} is not a readable catalogue ({error.orig})."
+                + repair_hint(settings)
+            ) from error
         raise DataDirError(
-            f"{settings.catalog_db} is not a readable catalogue ({error})." + repair_hint(settings)
+            f"The database ({Database(settings.catalog_url).describe()}) cannot be reached "
+            f"({error.orig}). Nothing was changed."
+        ) from error
+    except DBAPIError as error:
+        raise DataDirError(
+            f"{settings.catalog_url} is not a readable catalogue ({error.orig})."
+            + repair_hint(settings)
         ) from error
 
 
@@ -56,8 +69,8 @@ def check_consistency(settings: Settings, store: Store, catalog: Catalog) -> Non
         )
     elif not live and present:
         problem = (
-            f"The catalogue ({settings.catalog_db}) lists no documents, but the vector store "
-            f"holds {present} paragraphs: the catalogue was emptied or replaced."
+            f"The catalogue ({catalog.db.describe()}) lists no documents, but the vector "
+            f"store holds {present} paragraphs: the catalogue was emptied or replaced."
         )
     elif present < expected:
         problem = (
@@ -78,10 +91,16 @@ def set_index_aside(settings: Settings) -> Path:
             "A rebuild moves the local index aside; with a Chroma server, delete the collection "
             f"{settings.collection!r} on the server first, then ingest again."
         )
+    if settings.database_url:
+        raise DataDirError(
+            "A rebuild moves the local index aside; with a database server, drop the tables "
+            "versions, chunks, state and upsertion_record (the catalogue and ingest records) "
+            "and the Chroma collection, then ingest again."
+        )
     aside = settings.data_dir / f"before-rebuild-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     aside.mkdir(parents=True)
-    parts = [settings.chroma_dir, settings.records_db, settings.catalog_db, settings.snapshot_dir]
-    for part in parts:
+    files = [settings.data_dir / name for name in ("records.sqlite", "catalog.sqlite")]
+    for part in [settings.chroma_dir, *files, settings.snapshot_dir]:
         for path in [part, *part.parent.glob(part.name + "-*")]:  # SQLite's -wal and -shm
             if path.exists():
                 shutil.move(path, aside / path.name)

@@ -9,22 +9,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-from assistant.storage import sqlite
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, Table, Text, select
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    rating TEXT CHECK (rating IN ('up', 'down')),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    citations TEXT NOT NULL DEFAULT '[]',
-    source TEXT NOT NULL DEFAULT 'api'
-);
-"""
+from assistant.storage.database import Database
+
+SCHEMA = MetaData()
+FEEDBACK = Table(
+    "feedback",
+    SCHEMA,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    Column("rating", Text, CheckConstraint("rating IN ('up', 'down')")),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("citations", Text, nullable=False, server_default="[]"),
+    Column("source", Text, nullable=False, server_default="api"),
+    sqlite_autoincrement=True,
+)
 
 
 @dataclass
@@ -40,57 +43,55 @@ class Feedback:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        sqlite.create(path, SCHEMA)
+    def __init__(self, url: str) -> None:
+        self.db = Database(url)
+        SCHEMA.create_all(self.db.engine)
 
     def add(self, feedback: Feedback) -> Feedback:
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        with sqlite.connect(self.path) as db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created_at, rating, comment, question, answer, citations,"
-                " source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    created,
-                    feedback.rating,
-                    feedback.comment,
-                    feedback.question,
-                    feedback.answer,
-                    json.dumps(feedback.citations),
-                    feedback.source,
-                ),
-            )
-        return Feedback(**{**feedback.__dict__, "id": cursor.lastrowid, "created_at": created})
+        values = {
+            "created_at": created,
+            "rating": feedback.rating,
+            "comment": feedback.comment,
+            "question": feedback.question,
+            "answer": feedback.answer,
+            "citations": json.dumps(feedback.citations),
+            "source": feedback.source,
+        }
+        with self.db.transaction() as db:
+            new_id = db.scalar(FEEDBACK.insert().values(values).returning(FEEDBACK.c.id))
+        return Feedback(**{**feedback.__dict__, "id": new_id, "created_at": created})
 
     def update(
         self, feedback_id: int, rating: str | None = None, comment: str | None = None
     ) -> None:
         """Change a record's rating or comment (a thumb first, the comment typed after it)."""
-        with sqlite.connect(self.path) as db:
-            if rating is not None:
-                db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, feedback_id))
-            if comment is not None:
-                db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, feedback_id))
+        changes = {
+            name: value
+            for name, value in [("rating", rating), ("comment", comment)]
+            if value is not None
+        }
+        if changes:
+            with self.db.transaction() as db:
+                db.execute(FEEDBACK.update().where(FEEDBACK.c.id == feedback_id).values(changes))
 
     def list(self, limit: int = 100, rating: str | None = None) -> list[Feedback]:
         """The newest feedback first."""
-        query = "SELECT * FROM feedback"
-        params: tuple = ()
+        query = select(FEEDBACK).order_by(FEEDBACK.c.id.desc()).limit(limit)
         if rating is not None:
-            query += " WHERE rating = ?"
-            params = (rating,)
-        with sqlite.connect(self.path) as db:
-            rows = db.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
+            query = query.where(FEEDBACK.c.rating == rating)
+        with self.db.transaction() as db:
+            rows = db.execute(query).all()
         return [
             Feedback(
-                question=row["question"],
-                answer=row["answer"],
-                rating=row["rating"],
-                comment=row["comment"],
-                citations=json.loads(row["citations"]),
-                source=row["source"],
-                id=row["id"],
-                created_at=row["created_at"],
+                question=row.question,
+                answer=row.answer,
+                rating=row.rating,
+                comment=row.comment,
+                citations=json.loads(row.citations),
+                source=row.source,
+                id=row.id,
+                created_at=row.created_at,
             )
             for row in rows
         ]

@@ -18,7 +18,7 @@ from langchain_classic.indexes import SQLRecordManager
 
 from assistant.settings import Settings
 from assistant.storage.embedders import CountingEmbeddings
-from assistant.storage.embedding_cache import SQLiteByteStore
+from assistant.storage.embedding_cache import SQLByteStore
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def open_store(settings: Settings, embedder: CountingEmbeddings) -> Store:
 
     # Unchanged paragraphs of a changed document keep their vectors: embeddings are cached by
     # text, so a new version costs only the paragraphs that really changed.
-    cache = SQLiteByteStore(settings.embedding_cache_db)
+    cache = SQLByteStore(settings.embedding_cache_url)
     cached = CacheBackedEmbeddings.from_bytes_store(
         embedder, cache, namespace=embedder.name, key_encoder="sha256"
     )
@@ -97,7 +97,7 @@ def open_store(settings: Settings, embedder: CountingEmbeddings) -> Store:
         collection_configuration={"hnsw": {"space": "cosine"}},
     )
     records = SQLRecordManager(
-        namespace=f"chroma/{settings.collection}", db_url=f"sqlite:///{settings.records_db}"
+        namespace=f"chroma/{settings.collection}", db_url=settings.records_url
     )
     records.create_schema()
     return Store(vectors=vectors, records=records, embedder=embedder)

@@ -36,9 +36,9 @@ class Runtime:
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         """With a built `assistant` (tests, embedding in another app) it is ready at once."""
         self.settings = settings
-        self.feedback = FeedbackStore(settings.feedback_db)
+        self.feedback = FeedbackStore(settings.feedback_url)
         self.access = AccessMap.from_settings(settings)
-        self.audit = AuditLog(settings.audit_db)
+        self.audit = AuditLog(settings.audit_url)
         # One ingest at a time: two runs over the same document would race on its versions.
         self.ingest_lock = threading.Lock()
         self._assistant: Assistant | None = None

@@ -235,11 +235,12 @@ class InfoOut(BaseModel):
     chunks: int
     corpus_version: str = Field(description="Changes whenever a document changes.")
     last_ingested: str | None
-    store: Literal["embedded", "server"]
+    store: Literal["embedded", "server"] = Field(description="Vectors: data directory or server.")
+    database: str = Field(description="Catalogue and shared state: 'sqlite' or 'postgresql'.")
 
     @classmethod
-    def of(cls, info: IndexInfo, server: bool) -> InfoOut:
-        return cls(**asdict(info), store="server" if server else "embedded")
+    def of(cls, info: IndexInfo, server: bool, database: str) -> InfoOut:
+        return cls(**asdict(info), store="server" if server else "embedded", database=database)
 
 
 class HealthOut(BaseModel):

@@ -100,6 +100,8 @@ def changes(
 
 @router.get("/info", response_model=InfoOut, tags=["service"])
 def info(assistant: AssistantDep, runtime: RuntimeDep, caller: CallerDep) -> InfoOut:
-    """The embedder, how many documents and paragraphs are indexed, and the corpus version."""
+    """The embedder, how many documents and paragraphs are indexed, the corpus version, and
+    where the vectors and the shared state live."""
     server = runtime.settings.chroma_url is not None
-    return InfoOut.of(assistant.info(caller.labels), server=server)
+    database = assistant.catalog.db.engine.dialect.name
+    return InfoOut.of(assistant.info(caller.labels), server=server, database=database)

@@ -1,0 +1,63 @@
+"""The SQL database behind the catalogue, the embedding cache, feedback and the audit log.
+
+By default each is a SQLite file in the data directory; with `POLICY_ASSISTANT_DATABASE_URL`
+they all live in one database server (PostgreSQL), so that several hosts share them. The stores
+speak SQLAlchemy Core, so one set of statements serves both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import NullPool
+from sqlalchemy.sql import Insert
+
+
+class Database:
+    """One engine for one URL; `transaction()` is the only way in."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _engine(url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def describe(self) -> str:
+        """The URL without its password, for messages and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection whose block is one transaction (committed, or rolled back on error)."""
+        with self.engine.begin() as connection:
+            yield connection
+
+
+def upsert(connection: Connection, table: Table) -> Insert:
+    """An INSERT that can take `on_conflict_do_nothing` / `on_conflict_do_update`."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    # One short connection per call, as a file shared with an ingesting process wants: no
+    # connection outlives its transaction, and a writer waits up to 30 s for another's lock.
+    path = make_url(url).database
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _write_ahead_log)
+    return engine
+
+
+def _write_ahead_log(connection: object, _record: object) -> None:
+    # Readers do not block the writer nor it them.
+    connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[attr-defined]

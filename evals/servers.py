@@ -1,0 +1,101 @@
+"""Real servers a site runs beside Policy Assistant (a Chroma server, PostgreSQL), started on
+free loopback ports by the tests and the several-hosts benchmark."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[str]:
+    """`chroma run` from the installed chromadb on a free loopback port; yields its URL."""
+    port = free_port()
+    log = path.parent / f"chroma-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"chroma run exited:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"chroma run not ready in 60 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def postgres_bin() -> Path | None:
+    """The newest installed PostgreSQL's programs (Debian puts them under /usr/lib/postgresql)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server of its own (initdb + pg_ctl) in a temporary folder, on a free
+    loopback port; yields the URL of an empty database, as a site writes it. As root it runs as
+    the `postgres` account, since PostgreSQL refuses to run as root (and so not under pytest's
+    private tmp)."""
+    programs = postgres_bin()
+    if programs is None:
+        raise RuntimeError("PostgreSQL is not installed (Debian package `postgresql`).")
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    with tempfile.TemporaryDirectory(prefix="policy-assistant-pg-") as folder:
+        path = Path(folder)
+        if as_user:
+            shutil.chown(path, "postgres")
+        cluster, port = path / "cluster", free_port()
+
+        def run(*command: str) -> None:
+            subprocess.run([*as_user, *command], check=True, capture_output=True, text=True)
+
+        run(str(programs / "initdb"), "-D", str(cluster), "-U", "assistant", "--auth=trust",
+            "-E", "UTF8")  # fmt: skip
+        run(
+            str(programs / "pg_ctl"), "-D", str(cluster), "-l", str(path / "server.log"), "-w",
+            "-o", f"-c listen_addresses=127.0.0.1 -c port={port} -k {path}", "start",
+        )  # fmt: skip
+        try:
+            run(str(programs / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
+                "assistant", "policy_assistant")  # fmt: skip
+            yield f"postgresql://assistant@127.0.0.1:{port}/policy_assistant"
+        finally:
+            run(str(programs / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop")
