@@ -132,8 +132,10 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
         return 2
     if rebuild:
         console.print(f"The previous index is kept in {set_index_aside(settings)}")
+    catalog = open_catalog(
+        settings
+    )  # first: an unreachable database is named before the model loads
     store = open_store(settings, make_embedder(settings.embedder))
-    catalog = open_catalog(settings)
     check_consistency(settings, store, catalog)
     indexer = Indexer.from_settings(store, catalog, settings)
     with ProgressDisplay(discover(paths), console) as progress:

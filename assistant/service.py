@@ -80,8 +80,8 @@ class Assistant:
         clock: Callable[[], date] = date.today,
     ) -> None:
         self.settings = settings
+        self.catalog = open_catalog(settings, clock)  # first: names an unreachable database
         self.store = open_store(settings, embedder or make_embedder(settings.embedder))
-        self.catalog = open_catalog(settings, clock)
         check_consistency(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
         self.retriever = Retriever(

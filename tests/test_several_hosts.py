@@ -20,6 +20,7 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.embedding_cache import SQLByteStore
 from assistant.storage.feedback import Feedback, FeedbackStore
 from assistant.storage.versions import VersionRecord
+from evals.servers import free_port
 from tests.conftest import CORPUS
 from tests.live_server import CLI, LiveServer, start_server
 from tests.servers import chroma_server, postgres_server
@@ -48,10 +49,12 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         yield {"POLICY_ASSISTANT_CHROMA_URL": chroma, "POLICY_ASSISTANT_DATABASE_URL": database}
 
 
-def ingest(data: Path, shared: dict[str, str], *paths: Path) -> subprocess.CompletedProcess[str]:
+def ingest(
+    data: Path, shared: dict[str, str], *args: Path | str
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **shared, "POLICY_ASSISTANT_DATA_DIR": str(data), "COLUMNS": "200"}
     return subprocess.run(
-        [str(CLI), "ingest", *map(str, paths)], env=env, capture_output=True, text=True, check=False
+        [str(CLI), "ingest", *map(str, args)], env=env, capture_output=True, text=True, check=False
     )
 
 
@@ -106,6 +109,18 @@ def test_the_stores_keep_their_behaviour_on_postgresql() -> None:
             with pytest.raises(DatabaseError, match="append-only"), audit.db.transaction() as db:
                 db.execute(text(statement))
         assert [r.result for r in audit.list()] == ["2 added"]
+
+
+def test_an_unreachable_database_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    url = f"postgresql://staff:hemligt@127.0.0.1:{free_port()}/policy_assistant"
+    shared = {"POLICY_ASSISTANT_DATABASE_URL": url}
+    refused = ingest(tmp_path / "data", shared, CORPUS)
+    assert refused.returncode == 2 and "cannot be reached" in refused.stdout, refused.stderr
+    rebuild = ingest(tmp_path / "data", shared, "--rebuild", CORPUS)
+    assert rebuild.returncode == 2 and "drop the tables" in rebuild.stdout, rebuild.stderr
+    said = refused.stdout + refused.stderr + rebuild.stdout + rebuild.stderr
+    assert "hemligt" not in said and "Traceback" not in said
+    assert not list(tmp_path.rglob("*.sqlite")) and not list(tmp_path.rglob("chroma"))
 
 
 def test_hosts_with_their_own_data_directories_serve_one_index(
