@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog, OutdatedCatalogError
-from assistant.storage.database import Database
+from assistant.storage.database import describe
 from assistant.storage.vectors import Store
 
 
@@ -47,7 +47,7 @@ def open_catalog(settings: Settings, clock: Callable[[], date] = date.today) -> 
                 + repair_hint(settings)
             ) from error
         raise DataDirError(
-            f"The database ({Database(settings.catalog_url).describe()}) cannot be reached "
+            f"The database ({describe(settings.catalog_url)}) cannot be reached "
             f"({error.orig}). Nothing was changed."
         ) from error
     except DBAPIError as error:

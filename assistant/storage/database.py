@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url
@@ -18,19 +19,14 @@ from sqlalchemy.sql import Insert
 
 
 class Database:
-    """One engine for one URL; `transaction()` is the only way in."""
+    """A URL's engine; each statement runs in a `transaction()` block."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _engine(url)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def describe(self) -> str:
-        """The URL without its password, for messages and logs."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        return describe(self.url)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -39,13 +35,21 @@ class Database:
             yield connection
 
 
+def describe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def upsert(connection: Connection, table: Table) -> Insert:
     """An INSERT that can take `on_conflict_do_nothing` / `on_conflict_do_update`."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
 
+@cache
 def _engine(url: str) -> Engine:
+    """One engine, and so one connection pool, per URL and process: the catalogue, the cache,
+    feedback and audit on one PostgreSQL server share it rather than open a pool each."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     # One short connection per call, as a file shared with an ingesting process wants: no
