@@ -132,9 +132,8 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
         return 2
     if rebuild:
         console.print(f"The previous index is kept in {set_index_aside(settings)}")
-    catalog = open_catalog(
-        settings
-    )  # first: an unreachable database is named before the model loads
+    # The catalogue first: an unreachable database is named before the model loads.
+    catalog = open_catalog(settings)
     store = open_store(settings, make_embedder(settings.embedder))
     check_consistency(settings, store, catalog)
     indexer = Indexer.from_settings(store, catalog, settings)

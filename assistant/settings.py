@@ -176,7 +176,10 @@ class Settings(BaseSettings):
         """The database server when one is configured, else the data directory's file `name`."""
         if self.database_url is not None:
             return self.database_url.get_secret_value()
-        return f"sqlite:///{self.data_dir / name}.sqlite"
+        return f"sqlite:///{self.sqlite_file(name)}"
+
+    def sqlite_file(self, name: str) -> Path:
+        return self.data_dir / f"{name}.sqlite"
 
     @property
     def uploads_dir(self) -> Path:

@@ -98,12 +98,11 @@ class Snapshots:
     def _load_or_build(self, generation: int) -> Snapshot:
         if self.folder is None:
             return self.builder.build()
-        today = self.builder.catalog.today()
         started = time.perf_counter()
-        loaded = self.folder.load(generation, today)
+        loaded = self._load(generation)
         if loaded is None:
             with self.folder.building():
-                loaded = self.folder.load(generation, today)  # another process may have built it
+                loaded = self._load(generation)  # another process may have built it
                 if loaded is None:
                     built = self.builder.build()
                     self.folder.save(built)

@@ -106,8 +106,9 @@ class Catalog:
     def __init__(self, url: str, clock: Callable[[], date] = date.today) -> None:
         self.db = Database(url)
         self.clock = clock
-        if "versions" in inspect(self.db.engine).get_table_names():
-            columns = {c["name"] for c in inspect(self.db.engine).get_columns("versions")}
+        tables = inspect(self.db.engine)
+        if tables.has_table("versions"):
+            columns = {c["name"] for c in tables.get_columns("versions")}
             if "withdrawn" not in columns:
                 raise OutdatedCatalogError(
                     f"{self.db.describe()} was written by an earlier release, which kept no "

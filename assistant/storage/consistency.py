@@ -40,17 +40,12 @@ def open_catalog(settings: Settings, clock: Callable[[], date] = date.today) -> 
         return Catalog(settings.catalog_url, clock)
     except OutdatedCatalogError as error:
         raise DataDirError(str(error) + repair_hint(settings)) from error
-    except OperationalError as error:
-        if settings.database_url is None:
-            raise DataDirError(
-                f"{settings.catalog_url} is not a readable catalogue ({error.orig})."
-                + repair_hint(settings)
-            ) from error
-        raise DataDirError(
-            f"The database ({describe(settings.catalog_url)}) cannot be reached "
-            f"({error.orig}). Nothing was changed."
-        ) from error
     except DBAPIError as error:
+        if settings.database_url is not None and isinstance(error, OperationalError):
+            raise DataDirError(
+                f"The database ({describe(settings.catalog_url)}) cannot be reached "
+                f"({error.orig}). Nothing was changed."
+            ) from error
         raise DataDirError(
             f"{settings.catalog_url} is not a readable catalogue ({error.orig})."
             + repair_hint(settings)
@@ -99,7 +94,7 @@ def set_index_aside(settings: Settings) -> Path:
         )
     aside = settings.data_dir / f"before-rebuild-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     aside.mkdir(parents=True)
-    files = [settings.data_dir / name for name in ("records.sqlite", "catalog.sqlite")]
+    files = [settings.sqlite_file(name) for name in ("records", "catalog")]
     for part in [settings.chroma_dir, *files, settings.snapshot_dir]:
         for path in [part, *part.parent.glob(part.name + "-*")]:  # SQLite's -wal and -shm
             if path.exists():

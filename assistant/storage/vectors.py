@@ -17,6 +17,7 @@ from langchain_classic.embeddings import CacheBackedEmbeddings
 from langchain_classic.indexes import SQLRecordManager
 
 from assistant.settings import Settings
+from assistant.storage.database import Database
 from assistant.storage.embedders import CountingEmbeddings
 from assistant.storage.embedding_cache import SQLByteStore
 
@@ -96,8 +97,9 @@ def open_store(settings: Settings, embedder: CountingEmbeddings) -> Store:
         collection_metadata={EMBEDDER_KEY: embedder.name},
         collection_configuration={"hnsw": {"space": "cosine"}},
     )
+    # On the stores' shared engine: one pool per database, SQLite in WAL mode.
     records = SQLRecordManager(
-        namespace=f"chroma/{settings.collection}", db_url=settings.records_url
+        namespace=f"chroma/{settings.collection}", engine=Database(settings.records_url).engine
     )
     records.create_schema()
     return Store(vectors=vectors, records=records, embedder=embedder)
