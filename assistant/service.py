@@ -80,8 +80,7 @@ class Assistant:
         clock: Callable[[], date] = date.today,
     ) -> None:
         self.settings = settings
-        # The catalogue first: an unreachable database is named before the model loads.
-        self.catalog = open_catalog(settings, clock)
+        self.catalog = open_catalog(settings, clock)  # first: names an unreachable database
         self.store = open_store(settings, embedder or make_embedder(settings.embedder))
         check_consistency(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
