@@ -53,6 +53,16 @@ def test_english_questions_get_an_english_frame_around_swedish_quotes(
     assert "landstingsfullmäktige" in answer.text
 
 
+def test_a_misspelt_name_is_read_as_the_name_the_quotes_spell(
+    corpus_assistant: Assistant,
+) -> None:
+    answer = ask(corpus_assistant, "Vem antar den internationella policyn i Landstinget Daalarna?")
+    assert answer.answered
+    assert "landstingsfullmäktige" in answer.text.lower()
+    # A name no document spells in any near form is still nothing to quote.
+    assert not ask(corpus_assistant, "Vem antar den internationella policyn i Kaunas?").answered
+
+
 @pytest.mark.parametrize(
     "question",
     [

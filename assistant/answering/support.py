@@ -46,11 +46,12 @@ def _names_found(question: Question, found: set[str]) -> bool:
     english = is_english(question.text)
     for name in PROPER_NAME.findall(question.text):
         name = name.lower()
+        if match(name, found) >= 0.7:
+            continue  # the quotes name it, in some form or spelt right ("Jönkööping")
         if question.vocabulary.known_word(name):
             # A name the corpus knows but the quotes do not mention: the quotes are about
             # something else (another organisation, another body).
-            if match(name, found) < 0.7:
-                return False
-        elif not english:
+            return False
+        if not english:
             return False  # a name no document mentions ("Kaunas"): nothing to quote
     return True
