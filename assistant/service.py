@@ -144,7 +144,7 @@ class Assistant:
                 if changed is None:
                     yield from self._revisions(item)
                 citations = [self._citation(p) for p in item.citations]
-                answer = Answer(item.text, item.answered, citations, item.language)
+                answer = Answer(item.text, item.answered, citations, item.language, item.closest)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item

@@ -123,6 +123,7 @@ class Answer:
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     language: Language = "sv"  # the question's language, which the answer's frame follows
+    closest: bool = False  # the nearest passage under a caveat, not an outright answer
 
     @property
     def sources_heading(self) -> str:

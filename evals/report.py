@@ -19,6 +19,7 @@ COLUMNS = [
     ("cite prec", "citation_precision"),
     ("decline", "decline_accuracy"),
     ("false decl", "false_declines"),
+    ("closest", "closest"),
     ("both cited", "both_cited"),
     ("p50 ms", "p50_ms"),
     ("p95 ms", "p95_ms"),

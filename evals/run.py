@@ -43,6 +43,7 @@ class ItemResult:
     coverage: float | None = None
     dense: float | None = None
     both_cited: bool | None = None  # for comparisons: every compared document is cited
+    closest: bool = False  # answered with the nearest passage under a caveat
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Figures:
     not_verbatim: int = 0
     false_declines: float | None = None  # answerable questions the assistant declined
     both_cited: float | None = None  # comparisons whose answer cites every document compared
+    closest: float | None = None  # answers given as the nearest passage, under a caveat
 
 
 @dataclass
@@ -140,6 +142,7 @@ def run_item(assistant: Assistant, item: GoldItem) -> ItemResult:
     result = ItemResult(
         item,
         answered=answer.answered,
+        closest=answer.closest,
         latency_ms=latency,
         answer=answer.text,
         coverage=response.coverage,
@@ -230,6 +233,7 @@ def figures(results: list[ItemResult], baseline: bool = True) -> Figures:
         false_declines=_mean(
             [0.0 if r.answered else 1.0 for r in results if r.item.decline is False]
         ),
+        closest=_mean([1.0 if r.closest else 0.0 for r in results]),
         both_cited=_mean(
             [1.0 if r.both_cited else 0.0 for r in results if r.both_cited is not None]
         ),

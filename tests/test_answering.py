@@ -63,6 +63,24 @@ def test_a_misspelt_name_is_read_as_the_name_the_quotes_spell(
     assert not ask(corpus_assistant, "Vem antar den internationella policyn i Kaunas?").answered
 
 
+def test_a_paraphrase_no_sentence_covers_gets_the_nearest_passage_under_a_caveat(
+    corpus_assistant: Assistant,
+) -> None:
+    """No word of the question is in the answering sentence, but its passage is the nearest."""
+    answer = ask(corpus_assistant, "Ska Dalarna ordna internationella konferenser på hemmaplan?")
+    assert answer.answered and answer.closest
+    lines = answer.text.splitlines()
+    assert lines[0] == "Dokumenten svarar inte uttryckligen på frågan. Närmast i dokumenten:"
+    assert lines[1] == "Enligt Internationell policy (Landstinget Dalarna):"
+    assert "sammankomster arrangeras i regionen" in answer.text
+    assert len(answer.citations) == 1
+    for line in lines[2:]:  # each sentence verbatim, with its citation
+        assert line.endswith(" [1]") and line.removesuffix(" [1]") in answer.citations[0].text
+    # A question the documents hold no such fact for is still declined, not hedged.
+    declined = ask(corpus_assistant, "Hur stor budget har Dalarna för internationella resor?")
+    assert not declined.answered and not declined.closest
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -17,8 +17,8 @@ from assistant.answering.protocol import Draft, Question, stream_lines
 from assistant.answering.question_terms import QuestionTerms
 from assistant.answering.quotes import Unit, quotable_units
 from assistant.answering.selection import choose_quotes, unit_score
-from assistant.answering.support import supported
-from assistant.answering.writing import DECLINE, answer_lines
+from assistant.answering.support import fits, supported
+from assistant.answering.writing import DECLINE, answer_lines, closest_lines
 from assistant.language.analysis import Analyzer, language_of
 from assistant.language.evidence import cue_evidence
 from assistant.types import Language, Message, Passage
@@ -50,7 +50,7 @@ class ExtractiveAnswerer:
         coverage = self._coverage(question, chosen, terms)
         dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
         if not supported(question, chosen, coverage, dense, self.options):
-            return self._decline(passages, language, coverage, dense)
+            return self._closest(question, units, passages, coverage, dense)
         lines, cited = answer_lines(chosen, passages, english)
         return Draft("\n".join(lines), True, cited, language, coverage, dense)
 
@@ -64,6 +64,25 @@ class ExtractiveAnswerer:
         return terms.coverage(chosen) + self.options.cue_credit * cue_evidence(
             question.text, evidence
         )
+
+    def _closest(
+        self,
+        question: Question,
+        units: list[Unit],
+        passages: list[Passage],
+        coverage: float | None,
+        dense: float | None,
+    ) -> Draft:
+        """The best passage, framed as the nearest the documents come, when it is close to the
+        question and could answer it; else the decline. A paraphrase that shares no word with
+        its answer is better served by the passage than by "the documents don't say"."""
+        language = language_of(question.text)
+        top = [u for u in units if u.passage == 0]
+        close = (passages[0].dense_similarity or 0.0) >= self.options.closest_dense
+        if not (top and close and fits(question, top)):
+            return self._decline(passages, language, coverage, dense)
+        lines = closest_lines(top, passages[0], language == "en")
+        return Draft("\n".join(lines), True, [passages[0]], language, coverage, dense, closest=True)
 
     def _decline(
         self,

@@ -11,6 +11,9 @@ class ExtractiveOptions:
     min_coverage: float = 0.4  # share of the question's weight the quotes must cover
     min_coverage_dense: float = 0.25  # ... when the passage is also a close dense match
     min_dense: float = 0.85
+    # Below the thresholds above, the best passage is still shown ("Närmast i dokumenten")
+    # rather than declined when it is this close to the question and could answer it.
+    closest_dense: float = 0.855
     max_quotes: int = 3
     min_gain: float = 0.12  # a further quote must add this much coverage
     tie_margin: float = 0.03  # ... unless it scores within this much of the first

@@ -39,6 +39,7 @@ class Draft:
     language: Language = "sv"
     coverage: float | None = None  # the evidence the decision rested on, for calibration
     dense: float | None = None
+    closest: bool = False  # no quote answers outright: the nearest passage, framed as such
 
 
 def stream_lines(draft: Draft) -> Iterator[str | Draft]:

@@ -25,21 +25,28 @@ def supported(
     dense: float | None,
     options: ExtractiveOptions,
 ) -> bool:
-    text = question.text
-    evidence = " ".join(u.text for u in chosen)
-    found = set().union(*(u.words | u.context for u in chosen))
-    if not _names_found(question, found):
+    if not fits(question, chosen):
         return False
-    if lacks_asked_fact(text, evidence):
-        return False
-    focus = IDENTITY_QUESTION.match(text)
-    if focus and match(focus.group(1).lower(), found) < 0.7:
-        return False  # "Vem är ordförande …?" answered by a sentence with no chairman
     if coverage is None:  # nothing in the question the corpus could contain word for word
         return (dense or 0.0) >= options.min_dense
     return coverage >= options.min_coverage or (
         coverage >= options.min_coverage_dense and (dense or 0.0) >= options.min_dense
     )
+
+
+def fits(question: Question, quotes: list[Unit]) -> bool:
+    """Whether the quotes could answer at all: they mention the names the question uses and
+    hold the kind of fact it asks for. Failing this, the documents do not say."""
+    text = question.text
+    evidence = " ".join(u.text for u in quotes)
+    found = set().union(*(u.words | u.context for u in quotes))
+    if not _names_found(question, found):
+        return False
+    if lacks_asked_fact(text, evidence):
+        return False
+    focus = IDENTITY_QUESTION.match(text)
+    # "Vem är ordförande …?" is not answered by a sentence with no chairman.
+    return not focus or match(focus.group(1).lower(), found) >= 0.7
 
 
 def _names_found(question: Question, found: set[str]) -> bool:

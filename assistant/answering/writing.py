@@ -11,6 +11,12 @@ DECLINE = {
     "sv": "Det framgår inte av dokumenten. De närmaste avsnitten finns under Se även.",
 }
 
+CLOSEST = {
+    "en": "The documents do not answer this in so many words. The closest passage:",
+    "sv": "Dokumenten svarar inte uttryckligen på frågan. Närmast i dokumenten:",
+}
+MAX_CLOSEST = 600  # characters of the closest passage quoted, in whole sentences
+
 NO_DOCUMENTS = {
     "en": "No documents have been ingested yet, so there is nothing to answer from.",
     "sv": "Inga dokument är inlästa ännu, så det finns inget att svara utifrån.",
@@ -45,3 +51,14 @@ def _frame(passage: Passage, english: bool, as_list: bool) -> str:
     if as_list and heading:
         return f"According to {source}, {heading}" if english else f"Enligt {source}, {heading}"
     return f"According to {source}:" if english else f"Enligt {source}:"
+
+
+def closest_lines(units: list[Unit], passage: Passage, english: bool) -> list[str]:
+    """The nearest passage, quoted whole or in its first sentences, under the caveat."""
+    quoted = [units[0].text]
+    for unit in units[1:]:
+        if sum(len(q) for q in quoted) + len(unit.text) > MAX_CLOSEST:
+            break
+        quoted.append(unit.text)
+    language = "en" if english else "sv"
+    return [CLOSEST[language], _frame(passage, english, False), *(f"{q} [1]" for q in quoted)]

@@ -94,6 +94,7 @@ class ChatCompletion(BaseModel):
     usage: Usage
     citations: list[CitationOut] = Field(description="[n] in the content is citations[n-1].")
     answered: bool = Field(description="False when the documents do not say.")
+    closest: bool = Field(False, description="True when [1] is only the nearest passage.")
 
 
 class ModelOut(BaseModel):
@@ -134,3 +135,4 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChunkChoice]
     citations: list[CitationOut] | None = None
     answered: bool | None = None
+    closest: bool | None = None

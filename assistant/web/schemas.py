@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from assistant.service import DocumentView, IndexInfo
-from assistant.storage.versions import DocumentRecord, Status, VersionRecord
+from assistant.service import IndexInfo
+from assistant.storage.versions import Status
 from assistant.types import Answer, Citation, Filters, Labels, Message
 from assistant.web.access import Caller
 
@@ -105,6 +105,9 @@ class ChatResponse(BaseModel):
     answered: bool = Field(
         description="False when the documents do not say: the citations are then 'see also'."
     )
+    closest: bool = Field(
+        False, description="True when no passage answers outright and [1] is the nearest one."
+    )
     citations: list[CitationOut]
 
     @classmethod
@@ -121,112 +124,6 @@ class SearchRequest(BaseModel):
 
 class SearchResponse(BaseModel):
     passages: list[CitationOut]
-
-
-class VersionOut(BaseModel):
-    version: int
-    label: str
-    effective_date: str
-    status: Status = Field(description="in_force, superseded, upcoming or withdrawn, today.")
-    withdrawn: bool = Field(description="A withdrawal: from its date the document has no text.")
-    content_hash: str
-    ingested_at: str
-    chunk_count: int = Field(description="Its paragraphs (chunks).")
-
-    @classmethod
-    def of(cls, version: VersionRecord, record: DocumentRecord) -> VersionOut:
-        return cls(
-            version=version.version,
-            label=version.label,
-            effective_date=version.effective_date,
-            status=record.status(version),
-            withdrawn=version.withdrawn,
-            content_hash=version.content_hash,
-            ingested_at=version.ingested_at,
-            chunk_count=version.chunk_count,
-        )
-
-
-class DocumentOut(BaseModel):
-    id: str
-    title: str
-    organisation: str | None
-    document_type: str | None
-    status: Status = Field(description="in_force, withdrawn, or upcoming (not yet in force).")
-    in_force: VersionOut | None = Field(description="The version in force today, if any.")
-    versions: list[VersionOut] = Field(description="Every version, oldest first by date.")
-    chunks: int = Field(description="Paragraphs of the version in force.")
-    withdrawn_on: str | None = Field(description="Since when the document is withdrawn.")
-
-    @classmethod
-    def of(cls, record: DocumentRecord) -> DocumentOut:
-        return cls(
-            id=record.doc_id,
-            title=record.title,
-            organisation=record.organisation,
-            document_type=record.document_type,
-            status=record.state,
-            in_force=VersionOut.of(record.live, record) if record.live else None,
-            versions=[VersionOut.of(v, record) for v in record.versions],
-            chunks=record.chunks,
-            withdrawn_on=record.withdrawn_on,
-        )
-
-
-class DocumentsOut(BaseModel):
-    documents: list[DocumentOut]
-
-
-class SectionOut(BaseModel):
-    section: str = Field(description="The heading trail.")
-    paragraphs: list[str] = Field(description="Verbatim paragraphs in reading order.")
-
-    @staticmethod
-    def grouped(paragraphs: list[tuple[str, str]]) -> list[SectionOut]:
-        sections: list[SectionOut] = []
-        for section, text in paragraphs:
-            if not sections or sections[-1].section != section:
-                sections.append(SectionOut(section=section, paragraphs=[]))
-            sections[-1].paragraphs.append(text)
-        return sections
-
-
-class DocumentDetailOut(DocumentOut):
-    metadata: dict[str, str] = Field(description="The version in force's front matter.")
-    sections: list[SectionOut]
-
-    @classmethod
-    def of_view(cls, view: DocumentView) -> DocumentDetailOut:
-        live = view.record.live
-        return cls(
-            **DocumentOut.of(view.record).model_dump(),
-            metadata=live.metadata if live else {},
-            sections=SectionOut.grouped([(p.section, p.text) for p in view.passages]),
-        )
-
-
-class VersionTextOut(BaseModel):
-    document: str
-    title: str
-    version: VersionOut
-    sections: list[SectionOut] = Field(description="That version's paragraphs, verbatim.")
-
-
-class ParagraphChangeOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    kind: Literal["added", "removed", "changed"]
-    section: str
-    old: str | None = Field(description="The earlier version's text (None when added).")
-    new: str | None = Field(description="The later version's text (None when removed).")
-
-
-class ChangesOut(BaseModel):
-    document: str
-    title: str
-    old: VersionOut | None = Field(description="The earlier version (None: there is none).")
-    new: VersionOut
-    changes: list[ParagraphChangeOut] = Field(description="Paragraph by paragraph, in order.")
 
 
 class InfoOut(BaseModel):

@@ -60,6 +60,7 @@ def _chat_events(items: Iterable[str | Answer]) -> Iterator[str]:
             response = ChatResponse.of(item)
             citations = {
                 "answered": response.answered,
+                "closest": response.closest,
                 "citations": [c.model_dump() for c in response.citations],
             }
             yield event("citations", citations)

@@ -8,18 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from assistant.web.dependencies import AssistantDep, RuntimeDep
-from assistant.web.schemas import (
+from assistant.web.document_schemas import (
     ChangesOut,
     DocumentDetailOut,
     DocumentOut,
     DocumentsOut,
-    ErrorOut,
-    InfoOut,
     ParagraphChangeOut,
     SectionOut,
     VersionOut,
     VersionTextOut,
 )
+from assistant.web.schemas import ErrorOut, InfoOut
 from assistant.web.security import READ_ERRORS, CallerDep, reader
 
 router = APIRouter(prefix="/v1", tags=["documents"], dependencies=[reader], responses=READ_ERRORS)

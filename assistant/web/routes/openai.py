@@ -87,6 +87,7 @@ def chat_completions(
         ),
         citations=ChatResponse.of(answer).citations,
         answered=answer.answered,
+        closest=answer.closest,
     )
 
 
@@ -97,7 +98,11 @@ def _chunks(items: Iterable[str | Answer], head: ChatCompletionChunk) -> Iterato
         if answer is not None:
             response = ChatResponse.of(answer)
             piece = piece.model_copy(
-                update={"citations": response.citations, "answered": response.answered}
+                update={
+                    "citations": response.citations,
+                    "answered": response.answered,
+                    "closest": response.closest,
+                }
             )
         body = {k: v for k, v in piece.model_dump().items() if v is not None}
         return data_line(json.dumps(body, ensure_ascii=False))
