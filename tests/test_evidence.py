@@ -10,7 +10,8 @@ from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("När sammanträdde Planeringsdelegationen?", "date"),
+        ("När sammanträdde Planeringsdelegationen?", "when"),
+        ("Vilket datum sammanträdde delegationen?", "date"),
         ("Vilken tid pågick sammanträdet?", "time"),
         ("Var hölls sammanträdet?", "place"),
         ("Hur mycket pengar har landstinget avsatt?", "money"),
@@ -44,6 +45,22 @@ def test_a_count_needs_a_number_of_the_things_asked_about() -> None:
     assert not lacks_asked_fact(asks_trips, "Högst tre resor per år får göras.")
     asks_days = "Hur många dagar per vecka får man arbeta på distans?"
     assert not lacks_asked_fact(asks_days, "Man får arbeta på distans högst tre dagar per vecka.")
+
+
+def test_a_share_of_a_whole_answers_how_many() -> None:
+    asks_members = "Hur många ledamöter behövs för att skjuta upp ett ärende?"
+    assert not lacks_asked_fact(asks_members, "om det begärs av minst en tredjedel av ledamöterna")
+    assert not lacks_asked_fact(asks_members, "om mer än hälften av ledamöterna är närvarande")
+    assert lacks_asked_fact(asks_members, "Ärendet bordläggs om ledamöterna begär det.")
+
+
+def test_when_is_answered_by_the_point_in_time_a_rule_sets() -> None:
+    asks_when = "När ska beslutet skickas ut?"
+    assert not lacks_asked_fact(asks_when, "Beslutet ska skickas innan sammanträdet avslutas.")
+    assert not lacks_asked_fact(asks_when, "Beslutet ska skickas inom två veckor.")
+    assert lacks_asked_fact(asks_when, "Beslutet ska skickas till parten.")
+    # A date asked for is still a date: "innan" gives none.
+    assert lacks_asked_fact("Vilket datum skickas beslutet?", "innan sammanträdet avslutas")
 
 
 def test_a_sum_of_money_needs_a_currency() -> None:

@@ -22,9 +22,8 @@ MONEY_CUE = re.compile(
 )
 AMOUNT_CUE = re.compile(r"\b(hur mycket|hur många|how much|how many)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\b(?:hur många|how many)\s+(\w+)", re.IGNORECASE)
-DATE_CUE = re.compile(
-    r"^\s*(och\s+)?(när|vilket datum|vilket år|when|what date|which year)\b", re.IGNORECASE
-)
+DATE_CUE = re.compile(r"^\s*(och\s+)?(vilket datum|vilket år|what date|which year)\b", re.I)
+WHEN_CUE = re.compile(r"^\s*(och\s+)?(när|when)\b", re.IGNORECASE)
 PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
 WHO_CUE = re.compile(
     r"^\s*(och\s+)?(vem|vilka personer|who|which (body|committee)|"
@@ -66,7 +65,20 @@ HAS_MONEY = re.compile(
     r"(?:kr\b|kronor\b|sek\b|euros?\b|eur\b|€|mkr\b|mnkr\b|tkr\b)",
     re.IGNORECASE,
 )
-HAS_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
+HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+# "När" is answered by a year or by the point in time a rule sets: "innan myndigheten
+# expedierar beslutet", "senast den 1 mars", "snarast", "inom tre veckor".
+HAS_WHEN = re.compile(
+    r"\b(1[89]|20)\d\d\b|\b(innan|senast|snarast|förrän|before|no later than)\b|"
+    r"\binom \S+ (dagar|veckor|månader|år)\b",
+    re.IGNORECASE,
+)
+# A share of a whole answers "hur många": "minst en tredjedel av de närvarande ledamöterna".
+PROPORTION = re.compile(
+    r"\b(hälften|halva|\w*(tredjedel|fjärdedel|femtedel)\w*|procent|half|third|quarter|"
+    r"per ?cent)\b|%",
+    re.IGNORECASE,
+)
 HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 HAS_PERSON_OR_BODY = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b|"  # a name: Siw Kullbergh
@@ -75,7 +87,8 @@ HAS_PERSON_OR_BODY = re.compile(
 HAS_SECTION_NUMBER = re.compile(r"§+ ?\d+")
 HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
 KIND_PATTERNS = {
-    "date": HAS_DATE,
+    "date": HAS_YEAR,
+    "when": HAS_WHEN,
     "time": HAS_TIME,
     "place": HAS_PLACE,
     "money": HAS_MONEY,
@@ -90,6 +103,8 @@ def asked_kind(question: str) -> str | None:
     amount, paragraph number, or a person or body."""
     if DATE_CUE.match(question):
         return "date"
+    if WHEN_CUE.match(question):
+        return "when"
     if TIME_CUE.search(question):
         return "time"
     if PLACE_CUE.match(question):
@@ -164,8 +179,9 @@ def lacks_asked_fact(question: str, evidence: str) -> bool:
     kind = asked_kind(question)
     counted = COUNTED.search(question)
     if kind == "amount" and counted:
-        return not counts(counted.group(1).lower(), evidence)
-    return kind in {"money", "amount", "date", "section"} and not holds_kind(kind, evidence)
+        return not (counts(counted.group(1).lower(), evidence) or PROPORTION.search(evidence))
+    asks_fact = kind in {"money", "amount", "date", "when", "section"}
+    return asks_fact and not holds_kind(kind, evidence)
 
 
 def counts(noun: str, evidence: str) -> bool:

@@ -26,7 +26,7 @@ from assistant.types import Filters, Passage, may_read, parse_labels
 
 # Kinds of fact whose presence ranks a passage: a question asking "När" wants the passage with
 # the date. Amounts and people are left to the answerer: statutes are full of numbers and bodies.
-RANKED_KINDS = frozenset({"date", "time", "place"})
+RANKED_KINDS = frozenset({"date", "when", "time", "place"})
 
 
 @dataclass(frozen=True)
