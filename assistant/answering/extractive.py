@@ -50,7 +50,7 @@ class ExtractiveAnswerer:
         coverage = self._coverage(question, chosen, terms)
         dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
         if not supported(question, chosen, coverage, dense, self.options):
-            return self._closest(question, units, passages, coverage, dense)
+            return self._closest(question, units, passages, language, coverage, dense)
         lines, cited = answer_lines(chosen, passages, english)
         return Draft("\n".join(lines), True, cited, language, coverage, dense)
 
@@ -70,18 +70,18 @@ class ExtractiveAnswerer:
         question: Question,
         units: list[Unit],
         passages: list[Passage],
+        language: Language,
         coverage: float | None,
         dense: float | None,
     ) -> Draft:
         """The best passage, framed as the nearest the documents come, when it is close to the
         question and could answer it; else the decline. A paraphrase that shares no word with
         its answer is better served by the passage than by "the documents don't say"."""
-        language = language_of(question.text)
         top = [u for u in units if u.passage == 0]
         close = (passages[0].dense_similarity or 0.0) >= self.options.closest_dense
         if not (top and close and fits(question, top)):
             return self._decline(passages, language, coverage, dense)
-        lines = closest_lines(top, passages[0], language == "en")
+        lines = closest_lines(top, passages[0], language)
         return Draft("\n".join(lines), True, [passages[0]], language, coverage, dense, closest=True)
 
     def _decline(

@@ -4,7 +4,7 @@ followed by its citation number; or the decline, in the question's language."""
 from __future__ import annotations
 
 from assistant.answering.quotes import Unit
-from assistant.types import Passage
+from assistant.types import Language, Passage
 
 DECLINE = {
     "en": "The documents don't say. The closest passages are listed under See also.",
@@ -53,12 +53,14 @@ def _frame(passage: Passage, english: bool, as_list: bool) -> str:
     return f"According to {source}:" if english else f"Enligt {source}:"
 
 
-def closest_lines(units: list[Unit], passage: Passage, english: bool) -> list[str]:
+def closest_lines(units: list[Unit], passage: Passage, language: Language) -> list[str]:
     """The nearest passage, quoted whole or in its first sentences, under the caveat."""
     quoted = [units[0].text]
+    length = len(quoted[0])
     for unit in units[1:]:
-        if sum(len(q) for q in quoted) + len(unit.text) > MAX_CLOSEST:
+        length += len(unit.text)
+        if length > MAX_CLOSEST:
             break
         quoted.append(unit.text)
-    language = "en" if english else "sv"
-    return [CLOSEST[language], _frame(passage, english, False), *(f"{q} [1]" for q in quoted)]
+    frame = _frame(passage, language == "en", False)
+    return [CLOSEST[language], frame, *(f"{q} [1]" for q in quoted)]

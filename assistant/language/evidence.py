@@ -22,7 +22,9 @@ MONEY_CUE = re.compile(
 )
 AMOUNT_CUE = re.compile(r"\b(hur mycket|hur många|how much|how many)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\b(?:hur många|how many)\s+(\w+)", re.IGNORECASE)
-DATE_CUE = re.compile(r"^\s*(och\s+)?(vilket datum|vilket år|what date|which year)\b", re.I)
+DATE_CUE = re.compile(
+    r"^\s*(och\s+)?(vilket datum|vilket år|what date|which year)\b", re.IGNORECASE
+)
 WHEN_CUE = re.compile(r"^\s*(och\s+)?(när|when)\b", re.IGNORECASE)
 PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
 WHO_CUE = re.compile(
@@ -69,7 +71,7 @@ HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # "När" is answered by a year or by the point in time a rule sets: "innan myndigheten
 # expedierar beslutet", "senast den 1 mars", "snarast", "inom tre veckor".
 HAS_WHEN = re.compile(
-    r"\b(1[89]|20)\d\d\b|\b(innan|senast|snarast|förrän|before|no later than)\b|"
+    rf"{HAS_YEAR.pattern}|\b(innan|senast|snarast|förrän|before|no later than)\b|"
     r"\binom \S+ (dagar|veckor|månader|år)\b",
     re.IGNORECASE,
 )
