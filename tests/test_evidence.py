@@ -20,6 +20,9 @@ from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
         ("Under vilken paragraf behandlades ärendet?", "section"),
         ("Vilket politiskt organ antar policyn?", "who"),
         ("Vem antar policyn?", "who"),
+        # The question word decides, not a word about money further on.
+        ("Vem upprättar förslaget till budget?", "who"),
+        ("Who draws up the budget proposal?", "who"),
         ("Vad innebär internationellt arbete?", None),
     ],
 )

@@ -111,14 +111,15 @@ def asked_kind(question: str) -> str | None:
         return "time"
     if PLACE_CUE.match(question):
         return "place"
+    if WHO_CUE.match(question):
+        # The question word decides: "Vem upprättar budgeten?" asks for a body, not a sum.
+        return "who"
     if MONEY_CUE.search(question):
         return "money"
     if AMOUNT_CUE.search(question):
         return "amount"
     if SECTION_CUE.search(question):
         return "section"
-    if WHO_CUE.match(question):
-        return "who"
     return None
 
 
