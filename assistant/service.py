@@ -122,6 +122,7 @@ class Assistant:
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
         vocabulary = self.retriever.vocabulary()
+        query = vocabulary.spelled(query)
         filters = self.retriever.dated(filters)
         sides = compared(query, organisations)  # none when a filter has chosen one organisation
         changed = None

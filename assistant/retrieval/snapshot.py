@@ -18,6 +18,7 @@ from datetime import date
 import bm25s
 import numpy as np
 
+from assistant.language.spelling import Speller
 from assistant.retrieval.terms import Terms
 from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import Store
@@ -61,6 +62,7 @@ class Snapshot:
     version_key_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     records: dict[str, DocumentRecord] = field(default_factory=dict)  # every document's versions
     _days: dict[date, np.ndarray] = field(default_factory=dict, repr=False)
+    speller: Speller | None = field(default=None, repr=False)  # made on the first question
 
     def rows_on(self, day: date) -> np.ndarray:
         """Which rows belong to the version of their document in force on `day`."""

@@ -5,6 +5,7 @@ Bound to one snapshot, so every word of one question is weighed against the same
 
 from __future__ import annotations
 
+from assistant.language.spelling import Speller
 from assistant.retrieval.snapshot import Snapshot
 from assistant.retrieval.terms import Terms, idf
 
@@ -22,3 +23,10 @@ class Vocabulary:
 
     def known_word(self, word: str) -> bool:
         return self.terms.stem(word, self.snapshot.vocabulary) in self.snapshot.stem_frequency
+
+    def spelled(self, question: str) -> str:
+        """The question with its misspelt words spelt as the corpus spells them."""
+        snapshot = self.snapshot
+        if snapshot.speller is None:  # once per snapshot: it lists the corpus's words
+            snapshot.speller = Speller(snapshot.vocabulary, self.known_word)
+        return snapshot.speller.correct(question)

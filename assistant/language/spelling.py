@@ -1,0 +1,57 @@
+"""Misspelt question words → the corpus's own spelling, before retrieval and answering.
+
+"Vad räknas som en alvarlig vårdskaada?" finds nothing word for word, and the embedder reads
+the typos as other words. A lower-case word the corpus does not know, one edit (a transposition
+counts as one) from a word it uses with the same first letter, is read as that word, as a
+search engine's "did you mean" would. Left alone: known words in any inflection, short words
+("hölls" is not "hålls"), words that differ from the corpus's only in their ending (another
+inflection: "regler", "betalt"), names (the name matching reads them) and English questions
+(the glossary does).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from assistant.language.analysis import STOP_WORDS, WORD, is_english
+from assistant.language.evidence import common_prefix_length
+
+MIN_LENGTH = 6  # shorter words have too many neighbours one edit away
+MIN_COUNT = 2  # a correction is a word the corpus uses more than once, not another typo
+
+
+class Speller:
+    def __init__(self, vocabulary: Counter[str], known: Callable[[str], bool]) -> None:
+        """`vocabulary`: the corpus's words and their counts; `known`: whether a word is the
+        corpus's in some inflection (then it is spelt as the corpus spells it)."""
+        self.counts = vocabulary
+        self.words = [
+            w for w, n in vocabulary.items() if n >= MIN_COUNT and len(w) >= MIN_LENGTH - 1
+        ]
+        self.known = known
+
+    def correct(self, question: str) -> str:
+        if is_english(question):
+            return question
+        return WORD.sub(lambda m: self.word(m.group(0)), question)
+
+    def word(self, word: str) -> str:
+        if len(word) < MIN_LENGTH or not word.islower() or not word.isalpha():
+            return word
+        if word in STOP_WORDS or word in self.counts or self.known(word):
+            return word
+        found = process.extract(
+            word, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=10
+        )
+        candidates = [w for w, *_ in found if w[0] == word[0] and not _other_ending(word, w)]
+        # Among equals, the word the corpus uses most.
+        return max(candidates, key=self.counts.__getitem__, default=word)
+
+
+def _other_ending(word: str, other: str) -> bool:
+    """Whether the two differ only in their last letters: another inflection, not a typo."""
+    return common_prefix_length(word, other) >= min(len(word), len(other)) - 1

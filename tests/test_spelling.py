@@ -1,0 +1,62 @@
+"""Misspelt question words are read as the corpus spells them; real words are left alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.language.spelling import Speller
+from assistant.service import Assistant
+from assistant.types import Message
+
+VOCABULARY = Counter(
+    {
+        "allvarlig": 4,
+        "vårdskada": 9,
+        "myndighet": 30,
+        "anlita": 2,
+        "reglera": 5,
+        "landstinget": 12,
+        "hålls": 3,
+        "före": 40,
+        "upprättas": 6,
+        "engångsord": 1,
+    }
+)
+
+
+def speller() -> Speller:
+    return Speller(VOCABULARY, known=lambda word: word in VOCABULARY)
+
+
+def test_one_edit_from_a_word_the_corpus_uses_is_read_as_that_word() -> None:
+    spell = speller()
+    assert spell.correct("Vad räknas som en alvarlig vårdskaada?") == (
+        "Vad räknas som en allvarlig vårdskada?"
+    )
+    assert spell.correct("Får en part anltia ett ombud hos en myndihget?") == (
+        "Får en part anlita ett ombud hos en myndighet?"
+    )
+
+
+def test_real_words_the_corpus_does_not_use_are_left_alone() -> None:
+    spell = speller()
+    for question in (
+        "Vilka regler gäller?",  # one edit from "reglera", but only in its ending
+        "Vad gäller i landstingen?",  # another ending
+        "Var hölls mötet?",  # short words have too many neighbours
+        "Hur vill landstinget uppfattas?",  # two edits from "upprättas"
+        "Vad sa Alvarlig?",  # a name
+        "What is a serious alvarlig injury?",  # English: the glossary reads it
+        "Vad är ett engångsorr?",  # the corpus uses the neighbour once: maybe a typo itself
+    ):
+        assert spell.correct(question) == question
+
+
+def test_the_assistant_searches_and_answers_the_corrected_question(
+    corpus_assistant: Assistant,
+) -> None:
+    response = corpus_assistant.respond(
+        [Message("user", "Vem ansvarar för den stratgiska inriktningen i Dalarna?")]
+    )
+    assert response.query == "Vem ansvarar för den strategiska inriktningen i Dalarna?"
+    assert response.answer.answered
