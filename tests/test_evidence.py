@@ -24,6 +24,11 @@ from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
         ("Vem upprättar förslaget till budget?", "who"),
         ("Who draws up the budget proposal?", "who"),
         ("Vad innebär internationellt arbete?", None),
+        # A law answers these with its definition: "Med vårdskada avses …".
+        ("Vad menas med vårdskada?", "definition"),
+        ("Vad räknas som en allvarlig vårdskada?", "definition"),
+        ("What does patient safety mean?", "definition"),
+        ("What does the policy say about Alytus?", None),
     ],
 )
 def test_the_question_word_says_what_kind_of_fact_is_asked(question: str, kind: str) -> None:
@@ -77,3 +82,8 @@ def test_a_sum_of_money_needs_a_currency() -> None:
 def test_a_paragraph_number_is_evidence_only_when_it_is_one() -> None:
     assert holds_kind("section", "§ 138 Internationellt arbete")
     assert not holds_kind("section", "Vid protokollet Siw Kullbergh")
+
+
+def test_a_definition_is_evidence_for_what_a_term_means() -> None:
+    assert holds_kind("definition", "Med patientsäkerhet avses i denna lag skydd mot vårdskada.")
+    assert not holds_kind("definition", "Patienten ska visas omtanke och respekt.")

@@ -37,6 +37,13 @@ SECTION_CUE = re.compile(
     r"\b(vilken paragraf|vilket paragrafnummer|which paragraph|which section|vilket §)",
     re.IGNORECASE,
 )
+# "Vad menas med vårdskada?": a law answers with its definition, "Med vårdskada avses …".
+DEFINITION_CUE = re.compile(
+    r"^\s*(och\s+)?(vad (menas|avses|betyder|räknas som)|"
+    r"what (does|do|is meant|counts as)\b.*\b(mean|meant|by)\b|how is .* defined|"
+    r"vad är definitionen|what is the definition)",
+    re.IGNORECASE,
+)
 TIME_CUE = re.compile(r"\b(vilken tid|what time|klockan)\b", re.IGNORECASE)
 LIST_CUE = re.compile(
     r"^\s*(vilka|which|what are|list|lista|nämn|genom vilka|hur ska)\b", re.IGNORECASE
@@ -81,6 +88,7 @@ PROPORTION = re.compile(
     r"per ?cent)\b|%",
     re.IGNORECASE,
 )
+HAS_DEFINITION = re.compile(r"\b(avses|menas|definieras)\b", re.IGNORECASE)
 HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 HAS_PERSON_OR_BODY = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b|"  # a name: Siw Kullbergh
@@ -91,6 +99,7 @@ HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
 KIND_PATTERNS = {
     "date": HAS_YEAR,
     "when": HAS_WHEN,
+    "definition": HAS_DEFINITION,
     "time": HAS_TIME,
     "place": HAS_PLACE,
     "money": HAS_MONEY,
@@ -107,6 +116,8 @@ def asked_kind(question: str) -> str | None:
         return "date"
     if WHEN_CUE.match(question):
         return "when"
+    if DEFINITION_CUE.match(question):
+        return "definition"
     if TIME_CUE.search(question):
         return "time"
     if PLACE_CUE.match(question):
