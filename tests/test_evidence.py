@@ -11,6 +11,7 @@ from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
     ("question", "kind"),
     [
         ("När sammanträdde Planeringsdelegationen?", "when"),
+        ("Hur snabbt ska vårdgivaren svara?", "when"),  # answered by "snarast", "inom …"
         ("Vilket datum sammanträdde delegationen?", "date"),
         ("Vilken tid pågick sammanträdet?", "time"),
         ("Var hölls sammanträdet?", "place"),

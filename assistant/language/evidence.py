@@ -25,7 +25,9 @@ COUNTED = re.compile(r"\b(?:hur många|how many)\s+(\w+)", re.IGNORECASE)
 DATE_CUE = re.compile(
     r"^\s*(och\s+)?(vilket datum|vilket år|what date|which year)\b", re.IGNORECASE
 )
-WHEN_CUE = re.compile(r"^\s*(och\s+)?(när|when)\b", re.IGNORECASE)
+WHEN_CUE = re.compile(
+    r"^\s*(och\s+)?(när|when|hur (snabbt|fort|snart)|how (quickly|soon|fast))\b", re.IGNORECASE
+)
 PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
 WHO_CUE = re.compile(
     r"^\s*(och\s+)?(vem|vilka personer|who|which (body|committee)|"
