@@ -12,6 +12,7 @@ from assistant.retrieval.retriever import Retriever
 from assistant.storage.vectors import Store
 from assistant.types import Filters
 from ingest.indexing import Indexer
+from tests.conftest import require_shared
 
 DALARNA = "dalarna-internationell-policy"
 OLD = "Det är landstingsfullmäktige som antar Landstinget Dalarnas internationella policy."
@@ -132,3 +133,14 @@ def test_definite_and_long_verb_forms_meet_their_plain_forms() -> None:
     assert plain_verb("antaga") == "anta"
     assert plain_verb("antager") == "antar"
     assert plain_verb("beslutar") == "beslutar"
+
+
+def test_everyday_words_find_the_paragraphs_in_the_law_s_own_words(
+    indexer: Indexer, store: Store
+) -> None:
+    """Staff say "partisk"; Förvaltningslagen says "jävig": the search finds its Jäv sections."""
+    laws = [("2017", "sfs-2017-900.md"), ("2010", "sfs-2010-659.md")]
+    indexer.ingest([require_shared("sfs", *law) for law in laws])
+    retriever = Retriever(store, indexer.catalog)
+    top = retriever.search("Vad ska en tjänsteman göra som är partisk i ärendet?", k=5)
+    assert any(p.section.split(" › ")[-2:-1] == ["Jäv"] for p in top), [p.section for p in top]

@@ -1,9 +1,11 @@
-"""English governance words → their Swedish counterparts, for English questions over Swedish text.
+"""Words staff ask in → the words the documents use: English governance words → Swedish, for
+English questions over Swedish text; everyday Swedish → the formal words of laws and policies.
 
 The dense side understands English questions only roughly; the lexical side and the
 answerer's coverage check need the Swedish words. This list covers the vocabulary of policies,
 minutes and decisions in Swedish regions, municipalities and agencies; each English form maps
-to Swedish stems or words as they appear in such documents.
+to Swedish stems or words as they appear in such documents. The everyday words are added to
+the search only: an answer is still judged by the words the question used.
 """
 
 from __future__ import annotations
@@ -177,6 +179,66 @@ ENGLISH_TO_SWEDISH: dict[str, tuple[str, ...]] = {
 }
 
 
+# Everyday Swedish → the words laws and policies use for the same thing. Staff ask in the words
+# they speak ("anhöriga", "partisk", "möte"); the texts say "närstående", "jävig", "sammanträde".
+EVERYDAY_TO_FORMAL: dict[str, tuple[str, ...]] = {
+    # people
+    "anhörig": ("närstående",),
+    "anhöriga": ("närstående",),
+    "anhörigas": ("närståendes", "närstående"),
+    "släkting": ("närstående",),
+    "släktingar": ("närstående",),
+    "politiker": ("förtroendevald", "förtroendevalda", "ledamöter"),
+    "politikerna": ("förtroendevalda", "ledamöterna"),
+    "tjänsteman": ("befattningshavare", "anställd"),
+    "tjänstemän": ("befattningshavare", "anställda"),
+    "handläggare": ("befattningshavare",),
+    "handläggaren": ("befattningshavare",),
+    "invånare": ("medlemmar", "kommunmedlemmar", "enskilda"),
+    "invånarna": ("medlemmarna", "enskilda"),
+    "medborgare": ("enskilda", "enskild", "medlemmar"),
+    "medborgarna": ("enskilda", "medlemmarna"),
+    "läkare": ("legitimerad", "yrkesutövare"),
+    "sjuksköterska": ("legitimerad", "yrkesutövare"),
+    "vårdpersonal": ("personal", "personalen"),
+    "advokat": ("ombud", "biträde"),
+    "jurist": ("ombud", "biträde"),
+    # impartiality, secrecy, records
+    "partisk": ("jävig", "jäv"),
+    "partiskhet": ("jäv",),
+    "opartisk": ("jävig", "jäv", "opartisk"),
+    "hemlig": ("sekretess",),
+    "hemligt": ("sekretess",),
+    "hemliga": ("sekretess",),
+    "papper": ("handling", "handlingar"),
+    "dokument": ("handling", "handlingar"),
+    "journal": ("patientjournal", "journalen"),
+    # meetings and decisions
+    "möte": ("sammanträde",),
+    "möten": ("sammanträden",),
+    "mötet": ("sammanträdet",),
+    "mötena": ("sammanträdena",),
+    "röstning": ("omröstning",),
+    "kommunstyrelsen": ("styrelsen",),
+    "regionstyrelsen": ("styrelsen",),
+    # care
+    "sjukhus": ("sjukvårdsinrättning", "vårdgivare"),
+    "felbehandling": ("vårdskada",),
+    "felbehandlad": ("vårdskada",),
+    "skadad": ("vårdskada", "skada"),
+    "ivo": ("inspektionen",),
+    # time
+    "snabbt": ("snarast", "skyndsamt"),
+    "försenat": ("försenas", "dröjsmål"),
+    "försening": ("försenas", "dröjsmål"),
+}
+
+
 def to_swedish(words: list[str]) -> list[str]:
     """The Swedish counterparts of the English words among `words`."""
     return [sv for word in words for sv in ENGLISH_TO_SWEDISH.get(word, ())]
+
+
+def formal_words(word: str) -> tuple[str, ...]:
+    """The words the documents use for an everyday Swedish word (none if it is their own)."""
+    return EVERYDAY_TO_FORMAL.get(word, ())

@@ -17,7 +17,7 @@ from assistant.language.analysis import (
     is_english,
     plain_verb,
 )
-from assistant.language.glossary import to_swedish
+from assistant.language.glossary import formal_words, to_swedish
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Terms:
         words = self.analyzer.words(text)
         if query and is_english(text):
             words += to_swedish(words)
+        elif query:
+            words += [formal for word in words for formal in formal_words(word)]
         words = [plain_form(w, vocabulary) for w in words]
         terms = self.analyzer.stem(words)
         if self.compounds:
