@@ -176,3 +176,15 @@ def test_a_side_the_documents_are_silent_on_says_so(corpus_assistant: Assistant)
     assert answer.text.startswith("Landstinget Dalarna: the documents don't say.")
     assert "Alytus län i Litauen [1]" in answer.text
     assert {c.document for c in answer.citations} == {"jonkoping-internationellt-arbete"}
+
+
+def test_a_side_answered_with_its_nearest_passage_marks_the_whole_answer(
+    corpus_assistant: Assistant,
+) -> None:
+    """The caveat of one side ("Närmast i dokumenten") is the whole answer's `closest` too."""
+    answer = ask(
+        corpus_assistant,
+        "Ska Dalarna respektive Jönköping ordna internationella konferenser på hemmaplan?",
+    )
+    assert answer.answered and "Närmast i dokumenten:" in answer.text
+    assert answer.closest

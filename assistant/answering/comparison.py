@@ -66,4 +66,6 @@ def side_by_side(sides: list[tuple[Organisation, Draft]], language: Language) ->
     if not answered:
         see_also = [p for _, d in sides for p in d.citations]
         return Draft(sides[0][1].text, False, see_also, language, coverage, dense)
-    return Draft("\n\n".join(parts), True, citations, language, coverage, dense)
+    # A side answered with its nearest passage carries the caveat, and so does the whole.
+    closest = any(d.closest for d in answered)
+    return Draft("\n\n".join(parts), True, citations, language, coverage, dense, closest)
