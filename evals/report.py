@@ -41,8 +41,9 @@ def print_side_by_side(reports: dict[str, Report], console: Console) -> None:
         statute = [r for r in report.results if r.item.category.startswith("statute")]
         if statute and len(statute) < len(report.results):
             policy = [r for r in report.results if r not in statute]
-            table.add_row(f"  {name}: policies", *_cells(figures(policy)))
-            table.add_row(f"  {name}: statutes", *_cells(figures(statute)))
+            baseline = report.overall.baseline_mrr is not None  # else "–", not 0.00
+            table.add_row(f"  {name}: policies", *_cells(figures(policy, baseline)))
+            table.add_row(f"  {name}: statutes", *_cells(figures(statute, baseline)))
     console.print(table)
 
 
