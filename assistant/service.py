@@ -122,7 +122,6 @@ class Assistant:
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
         vocabulary = self.retriever.vocabulary()
-        query = vocabulary.spelled(query)
         filters = self.retriever.dated(filters)
         sides = compared(query, organisations)  # none when a filter has chosen one organisation
         changed = None
@@ -200,7 +199,7 @@ class Assistant:
         if filters is not None and filters.organisation:
             # The organisation chosen in a filter outranks the one the conversation was about.
             organisations = [o for o in organisations if o.name == filters.organisation]
-        query = standalone_question(questions, organisations)
+        query = self.retriever.vocabulary().spelled(standalone_question(questions, organisations))
         named = mentioned(query, organisations)
         if named:
             filters = replace(filters or Filters(), named_organisation=named[0].name)
