@@ -116,12 +116,12 @@ class Assistant:
         return response
 
     def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
-        query, filters, organisations = self._standalone(messages, filters)
+        vocabulary = self.retriever.vocabulary()  # one snapshot spells, weighs and searches
+        query, filters, organisations = self._standalone(messages, filters, vocabulary)
         if not self.retriever.snapshot().rows_on(self.catalog.today()).any():
             language = language_of(query)
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
-        vocabulary = self.retriever.vocabulary()
         filters = self.retriever.dated(filters)
         sides = compared(query, organisations)  # none when a filter has chosen one organisation
         changed = None
@@ -189,7 +189,7 @@ class Assistant:
         return side_by_side(drafts, language_of(query)), ranked
 
     def _standalone(
-        self, messages: list[Message], filters: Filters | None
+        self, messages: list[Message], filters: Filters | None, vocabulary: Vocabulary
     ) -> tuple[str, Filters | None, list[Organisation]]:
         """The question retrieval uses, the filters with the organisation it names, and the
         organisations it may be about (the caller's, or the one a filter chose)."""
@@ -199,7 +199,7 @@ class Assistant:
         if filters is not None and filters.organisation:
             # The organisation chosen in a filter outranks the one the conversation was about.
             organisations = [o for o in organisations if o.name == filters.organisation]
-        query = self.retriever.vocabulary().spelled(standalone_question(questions, organisations))
+        query = vocabulary.spelled(standalone_question(questions, organisations))
         named = mentioned(query, organisations)
         if named:
             filters = replace(filters or Filters(), named_organisation=named[0].name)

@@ -239,6 +239,6 @@ def to_swedish(words: list[str]) -> list[str]:
     return [sv for word in words for sv in ENGLISH_TO_SWEDISH.get(word, ())]
 
 
-def formal_words(word: str) -> tuple[str, ...]:
-    """The words the documents use for an everyday Swedish word (none if it is their own)."""
-    return EVERYDAY_TO_FORMAL.get(word, ())
+def to_formal(words: list[str]) -> list[str]:
+    """The words the documents use for the everyday Swedish words among `words`."""
+    return [formal for word in words for formal in EVERYDAY_TO_FORMAL.get(word, ())]

@@ -17,7 +17,7 @@ from assistant.language.analysis import (
     is_english,
     plain_verb,
 )
-from assistant.language.glossary import formal_words, to_swedish
+from assistant.language.glossary import to_formal, to_swedish
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,8 @@ class Terms:
 
     def of(self, text: str, vocabulary: Counter[str], query: bool = False) -> list[str]:
         words = self.analyzer.words(text)
-        if query and is_english(text):
-            words += to_swedish(words)
-        elif query:
-            words += [formal for word in words for formal in formal_words(word)]
+        if query:
+            words += to_swedish(words) if is_english(text) else to_formal(words)
         words = [plain_form(w, vocabulary) for w in words]
         terms = self.analyzer.stem(words)
         if self.compounds:
