@@ -54,6 +54,9 @@ def test_a_count_needs_a_number_of_the_things_asked_about() -> None:
     assert not lacks_asked_fact(asks_trips, "Högst tre resor per år får göras.")
     asks_days = "Hur många dagar per vecka får man arbeta på distans?"
     assert not lacks_asked_fact(asks_days, "Man får arbeta på distans högst tre dagar per vecka.")
+    # A short noun counted in the very same word: "år" is "år".
+    asks_years = "Hur många år framåt ska regionens ekonomiska planering sträcka sig?"
+    assert not lacks_asked_fact(asks_years, "en plan för ekonomin för en period av tre år")
 
 
 def test_a_share_of_a_whole_answers_how_many() -> None:

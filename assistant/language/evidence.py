@@ -160,6 +160,8 @@ def match(word: str, candidates: set[str]) -> float:
 def word_match(word: str, other: str) -> float:
     """1.0 for another form of the same word, 0.8 for a likely typo, 0.7 for a compound's
     tail; cached, since the same pairs recur across sentences and questions."""
+    if word == other:
+        return 1.0  # år/år: too short for the rules below
     shortest = min(len(word), len(other))
     common = common_prefix_length(word, other)
     if common >= 4 and common >= 0.7 * shortest and max(len(word), len(other)) - common <= 4:
