@@ -57,6 +57,7 @@ def test_a_count_needs_a_number_of_the_things_asked_about() -> None:
     # A short noun counted in the very same word: "år" is "år".
     asks_years = "Hur många år framåt ska regionens ekonomiska planering sträcka sig?"
     assert not lacks_asked_fact(asks_years, "en plan för ekonomin för en period av tre år")
+    assert lacks_asked_fact(asks_years, "Vårdgivaren ska senast den 1 mars varje år upprätta")
 
 
 def test_a_share_of_a_whole_answers_how_many() -> None:

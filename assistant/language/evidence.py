@@ -206,7 +206,9 @@ def counts(noun: str, evidence: str) -> bool:
     """Whether the evidence gives a number of `noun`: "tre resor" for "tjänsteresor"."""
     cleaned = NOT_AN_AMOUNT.sub(" ", evidence)
     for number in HAS_NUMBER.finditer(cleaned):
-        following = re.findall(r"\w+", cleaned[number.end() : number.end() + 60])[:3]
+        # The noun follows the number, perhaps after one word ("tre hela år"), not further
+        # on: "den 1 mars varje år" is no number of years.
+        following = re.findall(r"\w+", cleaned[number.end() : number.end() + 60])[:2]
         for word in (w.lower() for w in following):
             if word_match(noun, word) >= 0.7 or (len(word) >= 4 and noun.endswith(word)):
                 return True
