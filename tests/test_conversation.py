@@ -49,6 +49,23 @@ def test_a_question_with_its_own_topic_is_left_alone() -> None:
     assert standalone_question(turns, ORGANISATIONS) == turns[-1]
 
 
+def test_a_pronoun_pointing_back_brings_the_question_it_points_to() -> None:
+    first = "Vem får gå till domstol för att pröva om ett beslut i regionen är lagligt?"
+    for follow_up in [
+        "Vilken domstol prövar det?",
+        "Hur snabbt ska den svara?",
+        "Vad får det innehålla?",
+        "Får den titta på sådant som inte står i anmälan?",
+    ]:
+        assert standalone_question([first, follow_up], []) == f"{follow_up} {first}"
+    # Two turns back: the question pointed to is itself made to stand alone.
+    turns = [first, "Vilken domstol prövar det?", "Hur lång tid har den på sig?"]
+    assert standalone_question(turns, []) == f"{turns[2]} {turns[1]} {first}"
+    # "den som" and an article before its noun point nowhere.
+    for own_topic in ["Får den som är part anlita ett ombud?", "Vad gäller för den anställde?"]:
+        assert standalone_question([first, own_topic], []) == own_topic
+
+
 def test_comparisons_are_recognised_and_each_side_asked_without_the_other() -> None:
     from assistant.answering.comparison import compared, side_question
 

@@ -2,8 +2,9 @@
 
 Staff ask follow-ups the way they speak: "Och vem ansvarar för den strategiska inriktningen?"
 after a question about Dalarna is still about Dalarna; "Hur är det i Jönköping?" asks the
-previous question again about Jönköping; "Och var?" asks where instead of when. The rules
-below resolve those three shapes from the user's own earlier turns.
+previous question again about Jönköping; "Och var?" asks where instead of when; "Vilken
+domstol prövar det?" is about what the previous question asked, so that question is searched
+with it. The rules below resolve those four shapes from the user's own earlier turns.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ INSTRUCTION = re.compile(
     r"^\s*(?:ignorera|strunta i|glöm|bortse från|ignore|disregard|forget)\b[^.?!]*?"
     r"\b(?:och|and)\s+(?:säg|skriv|svara|påstå|bekräfta|say|write|answer|state|confirm)"
     r"\s+(?:att\s+|that\s+)?",
+    re.IGNORECASE,
+)
+# A pronoun that stands for what the previous question was about: the question's last word
+# ("Vilken domstol prövar det?") or the subject after an auxiliary verb ("Hur snabbt ska den
+# svara?", "Vad får det innehålla?"), but not "den som".
+POINTING_BACK = re.compile(
+    r"\b(?:den|det|dem|de|denna|detta|dessa|it|them|they)\s*[?.!]*\s*$|"
+    r"\b(?:ska|skall|får|kan|måste|bör|behöver|brukar|har|gör|should|must|can|may|has|does|do)\s+"
+    r"(?:den|det|de|dessa|it|they)\s+(?!som\b)",
     re.IGNORECASE,
 )
 # Words a follow-up uses to point back, which carry no topic of their own.
@@ -135,6 +145,9 @@ def standalone_question(messages: list[str], organisations: list[Organisation]) 
         if asks and INTERROGATIVE.match(previous):
             return INTERROGATIVE.sub(asks.group(1).capitalize(), previous, count=1)
         return f"{question} {previous}"
+    if not own and POINTING_BACK.search(question):
+        # "Vilken domstol prövar det?": "det" is what the previous question was about.
+        return f"{question} {standalone_question(messages[:-1], organisations)}"
     if not own and earlier:
         # "Och vem ansvarar ...?": still about the organisation named before.
         return f"{question} ({earlier[0].name})"
