@@ -51,6 +51,13 @@ def test_english_questions_get_an_english_frame_around_swedish_quotes(
     assert answer.answered
     assert answer.text.startswith("According to Internationell policy")
     assert "landstingsfullmäktige" in answer.text
+    # Capitalised English words are not names the quotes must mention, even when the corpus
+    # happens to hold the same letters ("Regional", "Assembly").
+    answer = ask(
+        corpus_assistant, "Does the Regional Assembly adopt the international policy in Dalarna?"
+    )
+    assert answer.answered
+    assert "landstingsfullmäktige" in answer.text
 
 
 def test_a_misspelt_name_is_read_as_the_name_the_quotes_spell(
