@@ -144,3 +144,24 @@ def test_everyday_words_find_the_paragraphs_in_the_law_s_own_words(
     retriever = Retriever(store, indexer.catalog)
     top = retriever.search("Vad ska en tjänsteman göra som är partisk i ärendet?", k=5)
     assert any(p.section.split(" › ")[-2:-1] == ["Jäv"] for p in top), [p.section for p in top]
+
+
+def test_a_generic_word_in_many_titles_names_no_document(indexer: Indexer, store: Store) -> None:
+    """138 small statutes have "myndighet" in their titles; Förvaltningslagen does not. A
+    question about authorities names none of them, so their titles must not lift them above
+    the paragraphs of the law that answers."""
+    sfs = require_shared("sfs")
+    titled = [
+        path
+        for path in sorted(sfs.glob("*/*.md"))
+        if path.stat().st_size < 1600 and "myndighet" in _title(path).lower()
+    ]
+    indexer.ingest([sfs / "2017" / "sfs-2017-900.md", *titled])
+    retriever = Retriever(store, indexer.catalog)
+    top = retriever.search("Hur ska en myndighet göra det lätt för folk att ha kontakt med den?")
+    assert {p.doc_id for p in top} == {"sfs-2017-900"}
+
+
+def _title(path: Path) -> str:
+    head = path.read_text(encoding="utf-8")[:600]
+    return head.split("rubrik:", 1)[-1].split("\n", 1)[0]
