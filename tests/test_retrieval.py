@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.language.analysis import compound_parts, definite_base, plain_verb
 from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.terms import Terms
 from assistant.storage.vectors import Store
 from assistant.types import Filters
 from ingest.indexing import Indexer
@@ -133,6 +134,18 @@ def test_definite_and_long_verb_forms_meet_their_plain_forms() -> None:
     assert plain_verb("antaga") == "anta"
     assert plain_verb("antager") == "antar"
     assert plain_verb("beslutar") == "beslutar"
+
+
+def test_neuter_adjectives_and_supines_meet_the_forms_the_corpus_uses() -> None:
+    """Snowball keeps "uppenbart" from "uppenbar" and "överklagat" from "överklaga"."""
+    vocabulary = Counter({"uppenbar": 2, "överklaga": 7, "internationell": 4})
+    terms = Terms()
+    for asked, written in [
+        ("uppenbart", "uppenbar"),
+        ("överklagat", "överklaga"),
+        ("internationellt", "internationella"),
+    ]:
+        assert terms.stem(asked, vocabulary) == terms.stem(written, vocabulary), asked
 
 
 def test_everyday_words_find_the_paragraphs_in_the_law_s_own_words(

@@ -178,6 +178,15 @@ def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
     return next((c for c in candidates if len(c) >= 3 and c in vocabulary), None)
 
 
+def neuter_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
+    """The common form of a neuter adjective, which the Snowball stemmer leaves apart unless
+    the t follows g, d, k or t: uppenbart → uppenbar, svårt → svår, when the corpus uses it."""
+    if len(word) < 5 or not word.endswith("t") or word[-2] in "gdkt":
+        return None
+    base = word[:-1]
+    return base if base in vocabulary else None
+
+
 def plain_verb(word: str) -> str:
     """The modern form of a long verb form that formal Swedish keeps: antaga → anta,
     antager → antar, utgiva → utge."""

@@ -15,6 +15,7 @@ from assistant.language.analysis import (
     compound_parts,
     definite_base,
     is_english,
+    neuter_base,
     plain_verb,
 )
 from assistant.language.glossary import to_formal, to_swedish
@@ -44,7 +45,7 @@ class Terms:
 def plain_form(word: str, vocabulary: Counter[str]) -> str:
     """The form the stemmer can conflate: antaga → anta, protokollet → protokoll."""
     word = plain_verb(word)
-    return definite_base(word, vocabulary) or word
+    return definite_base(word, vocabulary) or neuter_base(word, vocabulary) or word
 
 
 def idf(n: int, df: int) -> float:
