@@ -12,6 +12,9 @@ from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
     [
         ("När sammanträdde Planeringsdelegationen?", "when"),
         ("Hur snabbt ska vårdgivaren svara?", "when"),  # answered by "snarast", "inom …"
+        ("Senast när ska revisorerna lämna sin berättelse?", "when"),
+        ("Inom vilken tid ska beslutet överklagas?", "when"),
+        ("By when must the appeal be lodged?", "when"),
         ("Vilket datum sammanträdde delegationen?", "date"),
         ("Vilken tid pågick sammanträdet?", "time"),
         ("Var hölls sammanträdet?", "place"),
@@ -72,6 +75,7 @@ def test_when_is_answered_by_the_point_in_time_a_rule_sets() -> None:
     assert not lacks_asked_fact(asks_when, "Beslutet ska skickas innan sammanträdet avslutas.")
     assert not lacks_asked_fact(asks_when, "Beslutet ska skickas inom två veckor.")
     assert lacks_asked_fact(asks_when, "Beslutet ska skickas till parten.")
+    assert not lacks_asked_fact(asks_when, "Beslutet ska skickas före utgången av juni månad.")
     # A date asked for is still a date: "innan" gives none.
     assert lacks_asked_fact("Vilket datum skickas beslutet?", "innan sammanträdet avslutas")
 

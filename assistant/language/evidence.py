@@ -26,7 +26,9 @@ DATE_CUE = re.compile(
     r"^\s*(och\s+)?(vilket datum|vilket år|what date|which year)\b", re.IGNORECASE
 )
 WHEN_CUE = re.compile(
-    r"^\s*(och\s+)?(när|when|hur (snabbt|fort|snart)|how (quickly|soon|fast))\b", re.IGNORECASE
+    r"^\s*(och\s+)?((senast|tidigast|fram till|från och med) när|när|inom (vilken|hur lång) tid|"
+    r"hur (snabbt|fort|snart)|(by|until) when|when|how (quickly|soon|fast))\b",
+    re.IGNORECASE,
 )
 PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
 WHO_CUE = re.compile(
@@ -78,9 +80,12 @@ HAS_MONEY = re.compile(
 )
 HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # "När" is answered by a year or by the point in time a rule sets: "innan myndigheten
-# expedierar beslutet", "senast den 1 mars", "snarast", "inom tre veckor".
+# expedierar beslutet", "senast den 1 mars", "snarast", "inom tre veckor", "före utgången av
+# juni".
 HAS_WHEN = re.compile(
-    rf"{HAS_YEAR.pattern}|\b(innan|senast|snarast|förrän|before|no later than)\b|"
+    rf"{HAS_YEAR.pattern}|\b(innan|senast|snarast|förrän|före utgången|before|no later than)\b|"
+    r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+    r"december|january|february|march|june|july|august|october)\b|"
     r"\binom \S+ (dagar|veckor|månader|år)\b",
     re.IGNORECASE,
 )
