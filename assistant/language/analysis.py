@@ -179,8 +179,9 @@ def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
 
 
 def neuter_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
-    """The common form of a neuter adjective, which the Snowball stemmer leaves apart unless
-    the t follows g, d, k or t: uppenbart → uppenbar, svårt → svår, when the corpus uses it."""
+    """The form without the t of a neuter adjective or a supine, which the Snowball stemmer
+    leaves apart unless the t follows g, d, k or t: uppenbart → uppenbar, överklagat →
+    överklaga, when the corpus uses that form."""
     if len(word) < 5 or not word.endswith("t") or word[-2] in "gdkt":
         return None
     base = word[:-1]

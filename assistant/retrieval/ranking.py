@@ -202,6 +202,7 @@ def _score_fusion(
     top = float(similarity[dense_top[0]]) if dense_top else 1.0
     dense = np.clip((similarity[rows] - floor) / max(top - floor, 1e-6), 0.0, 1.0)
     lexical_scaled = lexical[rows] / max(float(lexical[rows].max()), 1e-6)
+    # Cards come in units of one naming word (`_naming_score`): scaled down only past one.
     card_scaled = card[rows] / max(float(card[rows].max()), 1.0)
     fused = (
         options.dense_weight * dense
