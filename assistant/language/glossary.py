@@ -239,12 +239,6 @@ def to_swedish(words: list[str]) -> list[str]:
     return [sv for word in words for sv in ENGLISH_TO_SWEDISH.get(word, ())]
 
 
-def is_english_word(word: str) -> bool:
-    """Whether the glossary knows `word` (lower case) as English: in an English question a
-    capitalised "Act" or "Board" is part of a name in English, not a name the corpus uses."""
-    return word in ENGLISH_TO_SWEDISH
-
-
 def to_formal(words: list[str]) -> list[str]:
     """The words the documents use for the everyday Swedish words among `words`."""
     return [formal for word in words for formal in EVERYDAY_TO_FORMAL.get(word, ())]
