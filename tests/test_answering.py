@@ -44,6 +44,27 @@ def test_list_questions_are_answered_as_lists(corpus_assistant: Assistant) -> No
     assert "interregionala projekt" in items[0] and "internationella kartan" in items[2]
 
 
+def test_which_is_answered_by_the_sentence_that_names_them_when_no_list_answers_as_well(
+    corpus_assistant: Assistant,
+) -> None:
+    answer = ask(
+        corpus_assistant,
+        "Vem bereder internationella frågor i Dalarna?",
+        "Vilka andra frågor bereder den?",
+    )
+    assert answer.answered
+    assert "trafikfrågor" in answer.text
+    assert not any(line.startswith("- ") for line in answer.text.splitlines())
+
+
+def test_how_often_is_answered_only_by_how_often(corpus_assistant: Assistant) -> None:
+    answer = ask(corpus_assistant, "How often are the action plans drawn up in Jönköping?")
+    assert answer.answered and "årliga handlingsplaner" in answer.text
+    # The documents say who adopts the policy, not how often it is revised.
+    answer = ask(corpus_assistant, "How often is Dalarna's international policy revised?")
+    assert not answer.answered
+
+
 def test_english_questions_get_an_english_frame_around_swedish_quotes(
     corpus_assistant: Assistant,
 ) -> None:

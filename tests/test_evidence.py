@@ -16,6 +16,8 @@ from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
         ("Inom vilken tid ska beslutet överklagas?", "when"),
         ("By when must the appeal be lodged?", "when"),
         ("Vilket datum sammanträdde delegationen?", "date"),
+        ("Hur ofta ska handlingsplaner upprättas?", "frequency"),
+        ("How often is the policy revised?", "frequency"),
         ("Vilken tid pågick sammanträdet?", "time"),
         ("Var hölls sammanträdet?", "place"),
         ("Hur mycket pengar har landstinget avsatt?", "money"),
@@ -96,3 +98,16 @@ def test_a_paragraph_number_is_evidence_only_when_it_is_one() -> None:
 def test_a_definition_is_evidence_for_what_a_term_means() -> None:
     assert holds_kind("definition", "Med patientsäkerhet avses i denna lag skydd mot vårdskada.")
     assert not holds_kind("definition", "Patienten ska visas omtanke och respekt.")
+
+
+def test_how_often_is_answered_by_a_frequency() -> None:
+    assert not lacks_asked_fact(
+        "Hur ofta ska handlingsplaner upprättas?", "Upprätta årliga handlingsplaner."
+    )
+    assert not lacks_asked_fact(
+        "Hur ofta ska nämnden sammanträda?", "Nämnden sammanträder minst två gånger per år."
+    )
+    assert lacks_asked_fact(
+        "How often is the policy revised?",
+        "Det är landstingsfullmäktige som antar Landstinget Dalarnas internationella policy.",
+    )

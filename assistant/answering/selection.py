@@ -37,7 +37,11 @@ def choose_quotes(
     asks_list = bool(LIST_CUE.match(question))
     if lists and (asks_list or (best.is_list and _heading_led(best, terms))):
         candidates = list(lists.values()) if asks_list else [lists[frozenset(best.context)]]
-        return max(candidates, key=lambda group: _list_score(group, terms))
+        group = max(candidates, key=lambda group: _list_score(group, terms))
+        # "Vilka andra frågor bereder den?" is answered by the sentence that names them
+        # ("internationella frågor, trafikfrågor, …"), not by a list that answers it worse.
+        if best.is_list or _list_score(group, terms) >= terms.coverage([best]):
+            return group
     chosen = [best]
     coverage = best_alone = terms.coverage(chosen)
     for _, i in scored[1:]:

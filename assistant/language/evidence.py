@@ -30,6 +30,8 @@ WHEN_CUE = re.compile(
     r"hur (snabbt|fort|snart)|(by|until) when|when|how (quickly|soon|fast))\b",
     re.IGNORECASE,
 )
+# "Hur ofta": answered by how often, not by any sentence about the thing.
+FREQUENCY_CUE = re.compile(r"^\s*(och\s+)?(hur ofta|how often)\b", re.IGNORECASE)
 PLACE_CUE = re.compile(r"^\s*(och\s+)?(var|where)\b", re.IGNORECASE)
 WHO_CUE = re.compile(
     r"^\s*(och\s+)?(vem|vilka personer|who|which (body|committee)|"
@@ -95,6 +97,13 @@ PROPORTION = re.compile(
     r"per ?cent)\b|%",
     re.IGNORECASE,
 )
+HAS_FREQUENCY = re.compile(
+    r"\b(årlig\w*|varje|varannan|vart \w+ år|(en|två|tre|fyra) gånger?|"
+    r"(års|månads|kvartals|vecko|dags)vis|per (år|månad|kvartal|vecka|dag)|regelbundet|"
+    r"fortlöpande|löpande|ofta|annual\w*|every|each (year|month|week)|regularly|weekly|"
+    r"monthly|yearly|daily|often|times a)\b",
+    re.IGNORECASE,
+)
 HAS_DEFINITION = re.compile(r"\b(avses|menas|definieras)\b", re.IGNORECASE)
 HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 HAS_PERSON_OR_BODY = re.compile(
@@ -106,6 +115,7 @@ HAS_PLACE = re.compile(r"\b(plats|lokal|sal|rum)\b", re.IGNORECASE)
 KIND_PATTERNS = {
     "date": HAS_YEAR,
     "when": HAS_WHEN,
+    "frequency": HAS_FREQUENCY,
     "definition": HAS_DEFINITION,
     "time": HAS_TIME,
     "place": HAS_PLACE,
@@ -117,12 +127,14 @@ PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé]+|[A-ZÅ�
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question's words ask for: a date, time, place, sum of money, other
-    amount, paragraph number, or a person or body."""
+    """The kind of fact the question's words ask for: a date, how often, a time, place, sum of
+    money, other amount, paragraph number, or a person or body."""
     if DATE_CUE.match(question):
         return "date"
     if WHEN_CUE.match(question):
         return "when"
+    if FREQUENCY_CUE.match(question):
+        return "frequency"
     if DEFINITION_CUE.match(question):
         return "definition"
     if TIME_CUE.search(question):
@@ -203,7 +215,7 @@ def lacks_asked_fact(question: str, evidence: str) -> bool:
     counted = COUNTED.search(question)
     if kind == "amount" and counted:
         return not (counts(counted.group(1).lower(), evidence) or PROPORTION.search(evidence))
-    asks_fact = kind in {"money", "amount", "date", "when", "section"}
+    asks_fact = kind in {"money", "amount", "date", "when", "frequency", "section"}
     return asks_fact and not holds_kind(kind, evidence)
 
 
