@@ -181,8 +181,9 @@ def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
 def neuter_base(word: str, vocabulary: Mapping[str, int]) -> str | None:
     """The form without the t of a neuter adjective or a supine, which the Snowball stemmer
     leaves apart unless the t follows g, d, k or t: uppenbart → uppenbar, överklagat →
-    överklaga, when the corpus uses that form."""
-    if len(word) < 5 or not word.endswith("t") or word[-2] in "gdkt":
+    överklaga, when the corpus uses that form. Not after s: "först" and "fast" are no
+    neuters of "förs" and "fas"."""
+    if len(word) < 5 or not word.endswith("t") or word[-2] in "gdkts":
         return None
     base = word[:-1]
     return base if base in vocabulary else None

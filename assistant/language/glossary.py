@@ -206,7 +206,7 @@ EVERYDAY_TO_FORMAL: dict[str, tuple[str, ...]] = {
     # impartiality, secrecy, records
     "partisk": ("jävig", "jäv"),
     "partiskhet": ("jäv",),
-    "opartisk": ("jävig", "jäv", "opartisk"),
+    "opartisk": ("jävig", "jäv"),
     "hemlig": ("sekretess",),
     "hemligt": ("sekretess",),
     "hemliga": ("sekretess",),
