@@ -107,6 +107,9 @@ def test_how_often_is_answered_by_a_frequency() -> None:
     assert not lacks_asked_fact(
         "Hur ofta ska nämnden sammanträda?", "Nämnden sammanträder minst två gånger per år."
     )
+    assert not lacks_asked_fact(
+        "Hur ofta ska planen ses över?", "Planen ska ses över minst en gång under mandatperioden."
+    )
     assert lacks_asked_fact(
         "How often is the policy revised?",
         "Det är landstingsfullmäktige som antar Landstinget Dalarnas internationella policy.",

@@ -98,7 +98,7 @@ PROPORTION = re.compile(
     re.IGNORECASE,
 )
 HAS_FREQUENCY = re.compile(
-    r"\b(årlig\w*|varje|varannan|vart \w+ år|(en|två|tre|fyra) gånger?|"
+    r"\b(årlig\w*|varje|varannan|vart \w+ år|(en|två|tre|fyra) gång(er)?|"
     r"(års|månads|kvartals|vecko|dags)vis|per (år|månad|kvartal|vecka|dag)|regelbundet|"
     r"fortlöpande|löpande|ofta|annual\w*|every|each (year|month|week)|regularly|weekly|"
     r"monthly|yearly|daily|often|times a)\b",
