@@ -12,7 +12,9 @@ from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.terms import Terms
 from assistant.storage.vectors import Store
 from assistant.types import Filters
+from ingest.documents import LoadError
 from ingest.indexing import Indexer
+from ingest.loaders import load_file
 from tests.conftest import require_shared
 
 DALARNA = "dalarna-internationell-policy"
@@ -163,21 +165,22 @@ def test_everyday_words_find_the_paragraphs_in_the_law_s_own_words(
 
 
 def test_a_generic_word_in_many_titles_names_no_document(indexer: Indexer, store: Store) -> None:
-    """138 small statutes have "myndighet" in their titles; Förvaltningslagen does not. A
+    """27 small statutes have "myndighet" in their titles; Förvaltningslagen does not. A
     question about authorities names none of them, so their titles must not lift them above
     the paragraphs of the law that answers."""
     sfs = require_shared("sfs")
-    titled = [
-        path
-        for path in sorted(sfs.glob("*/*.md"))
-        if path.stat().st_size < 1600 and "myndighet" in _title(path).lower()
-    ]
-    indexer.ingest([sfs / "2017" / "sfs-2017-900.md", *titled])
+    small = [path for path in sorted(sfs.glob("*/*.md")) if path.stat().st_size < 1600]
+    titled = [path for path in small if "myndighet" in _title(path).lower()]
+    report = indexer.ingest([sfs / "2017" / "sfs-2017-900.md", *titled])
+    assert len(report.added) == len(titled) + 1, report.failed
     retriever = Retriever(store, indexer.catalog)
     top = retriever.search("Hur ska en myndighet göra det lätt för folk att ha kontakt med den?")
     assert {p.doc_id for p in top} == {"sfs-2017-900"}
 
 
 def _title(path: Path) -> str:
-    head = path.read_text(encoding="utf-8")[:600]
-    return head.split("rubrik:", 1)[-1].split("\n", 1)[0]
+    """The title as ingest reads it; "" for a file ingest refuses (a title and no text)."""
+    try:
+        return load_file(path).title
+    except LoadError:
+        return ""

@@ -29,6 +29,7 @@ def choose_quotes(
     """`scored` is (score, unit index), best first; `positions` each passage's place in its
     document, so a list is quoted in reading order."""
     best = units[scored[0][1]]
+    best_alone = terms.coverage([best])
     lists: dict[frozenset[str], list[Unit]] = {}
     for unit in sorted(units, key=lambda u: positions[u.passage]):
         if unit.is_list:
@@ -40,10 +41,10 @@ def choose_quotes(
         group = max(candidates, key=lambda group: _list_score(group, terms))
         # "Vilka andra frågor bereder den?" is answered by the sentence that names them
         # ("internationella frågor, trafikfrågor, …"), not by a list that answers it worse.
-        if best.is_list or _list_score(group, terms) >= terms.coverage([best]):
+        if best.is_list or _list_score(group, terms) >= best_alone:
             return group
     chosen = [best]
-    coverage = best_alone = terms.coverage(chosen)
+    coverage = best_alone
     for _, i in scored[1:]:
         if len(chosen) == options.max_quotes:
             break
