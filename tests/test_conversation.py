@@ -30,6 +30,11 @@ def test_naming_another_organisation_asks_the_previous_question_about_it() -> No
     assert standalone_question(turns, ORGANISATIONS) == (
         "Vem antar den internationella policyn i Jönköping?"
     )
+    # Typed without å, ä and ö, the name is still Jönköping's.
+    turns = ["Vem antar den internationella policyn i Dalarna?", "hur är det i jonkoping"]
+    assert standalone_question(turns, ORGANISATIONS) == (
+        "Vem antar den internationella policyn i jonkoping?"
+    )
     turns = ["Vem antar den internationella policyn?", "Och i Dalarna?"]
     assert standalone_question(turns, ORGANISATIONS) == (
         "Vem antar den internationella policyn (Landstinget Dalarna)?"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.language.analysis import WORD
+from assistant.language.spelling import PLAIN_LETTERS
 
 INTERROGATIVE = re.compile(
     r"^\s*(när|var|vem|vad|hur|vilken|vilket|vilka|varför|"
@@ -155,7 +156,8 @@ def standalone_question(messages: list[str], organisations: list[Organisation]) 
 
 
 def same_word(word: str, alias: str) -> bool:
-    """Dalarna/Dalarnas, Jönköping/Jönköpings."""
+    """Dalarna/Dalarnas, Jönköping/Jönköpings, and jonkoping typed without å, ä and ö."""
+    word, alias = word.translate(PLAIN_LETTERS), alias.translate(PLAIN_LETTERS)
     return word == alias or (
         len(alias) >= 4
         and (word.startswith(alias) or alias.startswith(word))
