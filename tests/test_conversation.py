@@ -63,6 +63,11 @@ def test_a_pronoun_pointing_back_brings_the_question_it_points_to() -> None:
         "Får den titta på sådant som inte står i anmälan?",
     ]:
         assert standalone_question([first, follow_up], []) == f"{follow_up} {first}"
+    # A person named in the answer: "henne" is the director the previous question asked for.
+    first = "Vem är landstingsdirektör?"
+    for follow_up in ["Vem skrev under tillsammans med henne?", "Vad ska hon göra?"]:
+        assert standalone_question([first, follow_up], []) == f"{follow_up} {first}"
+    first = "Vem får gå till domstol för att pröva om ett beslut i regionen är lagligt?"
     # Two turns back: the question pointed to is itself made to stand alone.
     turns = [first, "Vilken domstol prövar det?", "Hur lång tid har den på sig?"]
     assert standalone_question(turns, []) == f"{turns[2]} {turns[1]} {first}"

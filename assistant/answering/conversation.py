@@ -29,12 +29,12 @@ INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 # A pronoun that stands for what the previous question was about: the question's last word
-# ("Vilken domstol prövar det?") or the subject after an auxiliary verb ("Hur snabbt ska den
-# svara?", "Vad får det innehålla?"), but not "den som".
+# ("Vilken domstol prövar det?", "Vem skrev under med henne?") or the subject after an auxiliary
+# verb ("Hur snabbt ska den svara?", "Vad får det innehålla?"), but not "den som".
 POINTING_BACK = re.compile(
-    r"\b(?:den|det|dem|de|denna|detta|dessa|it|them|they)\s*[?.!]*\s*$|"
+    r"\b(?:den|det|dem|de|denna|detta|dessa|honom|henne|it|them|they|him|her)\s*[?.!]*\s*$|"
     r"\b(?:ska|skall|får|kan|måste|bör|behöver|brukar|har|gör|should|must|can|may|has|does|do)\s+"
-    r"(?:den|det|de|dessa|it|they)\s+(?!som\b)",
+    r"(?:den|det|de|dessa|han|hon|it|they|he|she)\s+(?!som\b)",
     re.IGNORECASE,
 )
 # Words a follow-up uses to point back, which carry no topic of their own.
