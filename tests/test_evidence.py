@@ -63,6 +63,13 @@ def test_a_count_needs_a_number_of_the_things_asked_about() -> None:
     asks_years = "Hur många år framåt ska regionens ekonomiska planering sträcka sig?"
     assert not lacks_asked_fact(asks_years, "en plan för ekonomin för en period av tre år")
     assert lacks_asked_fact(asks_years, "Vårdgivaren ska senast den 1 mars varje år upprätta")
+    # Every number word counts: "fjorton dagar" is a number of days.
+    asks_days = "Hur många dagar efter sammanträdet ska protokollet justeras?"
+    assert not lacks_asked_fact(asks_days, "Ett protokoll ska justeras senast fjorton dagar")
+    # Asked in English, the things counted are the glossary's Swedish words.
+    asks_weeks = "Within how many weeks must an appeal reach the administrative court?"
+    assert not lacks_asked_fact(asks_weeks, "Överklagandet ska ha kommit in inom tre veckor")
+    assert lacks_asked_fact(asks_weeks, "Överklagandet ska ges in till förvaltningsrätten.")
 
 
 def test_a_share_of_a_whole_answers_how_many() -> None:

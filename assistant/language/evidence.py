@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from assistant.language.analysis import INFLECTIONS
+from assistant.language.glossary import to_swedish
 
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 MONEY_CUE = re.compile(
@@ -68,9 +69,11 @@ NOT_AN_AMOUNT = re.compile(
     r"(?m:^\s*[-–]?\s*\d+\.(?=\s))"
 )
 NUMBER_WORDS = (
-    r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio|femtio|"
+    r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|"
+    r"arton|nitton|tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio|"
     r"hundra|tusen|miljon\w*|miljard\w*|halva|two|three|four|five|six|seven|eight|nine|ten|"
-    r"twelve|twenty|fifty|hundred|thousand|million\w*"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million\w*"
 )
 HAS_NUMBER = re.compile(rf"\b\d+(?:[ ,.]\d+)*\b|\b({NUMBER_WORDS})\b", re.IGNORECASE)
 # A sum of money: a number, perhaps a scale word, and a currency.
@@ -214,7 +217,10 @@ def lacks_asked_fact(question: str, evidence: str) -> bool:
     kind = asked_kind(question)
     counted = COUNTED.search(question)
     if kind == "amount" and counted:
-        return not (counts(counted.group(1).lower(), evidence) or PROPORTION.search(evidence))
+        # "How many weeks …" is answered by "tre veckor".
+        noun = counted.group(1).lower()
+        nouns = [noun, *to_swedish([noun])]
+        return not (any(counts(n, evidence) for n in nouns) or PROPORTION.search(evidence))
     asks_fact = kind in {"money", "amount", "date", "when", "frequency", "section"}
     return asks_fact and not holds_kind(kind, evidence)
 
