@@ -216,3 +216,24 @@ def test_a_side_answered_with_its_nearest_passage_marks_the_whole_answer(
     )
     assert answer.answered and "Närmast i dokumenten:" in answer.text
     assert answer.closest
+
+
+def test_the_swedish_words_of_one_english_word_are_one_term(corpus_assistant: Assistant) -> None:
+    """ "cooperation" is answered by "samarbete" or by "samverkan": a sentence with one of them
+    covers the word as well as a sentence with both, and the word does not weigh twice."""
+    from assistant.answering.protocol import Question
+    from assistant.answering.question_terms import QuestionTerms
+    from assistant.answering.quotes import Unit
+
+    analyzer = corpus_assistant.analyzer
+    vocabulary = corpus_assistant.retriever.vocabulary()
+    question = Question("What does the policy say about cooperation?", vocabulary)
+    terms = QuestionTerms.of(question, analyzer, context_credit=0.8)
+    assert terms.alternatives["samarbete"] == ("samarbete", "samverkan")
+
+    def unit(text: str) -> Unit:
+        return Unit(0, "d", text, set(analyzer.words(text)), set(), False)
+
+    both = terms.coverage([unit("Samarbete och samverkan.")])
+    assert terms.coverage([unit("Ett ökat samarbete.")]) == pytest.approx(both)
+    assert terms.coverage([unit("I solidarisk samverkan.")]) == pytest.approx(both)

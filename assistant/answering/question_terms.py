@@ -18,8 +18,9 @@ from assistant.language.glossary import to_swedish
 
 @dataclass
 class QuestionTerms:
-    weights: dict[str, float]
+    weights: dict[str, float]  # each term by its first word
     context_credit: float  # a word found only in the title, organisation or headings
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # its words
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -28,28 +29,42 @@ class QuestionTerms:
     @classmethod
     def of(cls, question: Question, analyzer: Analyzer, context_credit: float) -> QuestionTerms:
         words = list(dict.fromkeys(analyzer.words(question.text)))
+        known = question.vocabulary.known_word
         if is_english(question.text):
             # English words cannot be found in Swedish text; names, shared terms and the
-            # glossary's Swedish counterparts can.
-            swedish = to_swedish(words)
-            words = [w for w in dict.fromkeys(words + swedish) if question.vocabulary.known_word(w)]
-        weights = {w: question.vocabulary.term_weight(w) for w in words}
-        return cls(weights, context_credit)
+            # glossary's Swedish counterparts can. The counterparts of one word are one term:
+            # "days" is answered by "dagar" or by "dag", not only by a text holding both.
+            terms, taken = {}, set()
+            for word in words:
+                group = [w for w in dict.fromkeys([word, *to_swedish([word])]) if known(w)]
+                group = [w for w in group if w not in taken]  # "council", "municipal": once
+                taken.update(group)
+                if group:
+                    terms[group[0]] = tuple(group)
+        else:
+            terms = {w: (w,) for w in words}
+        weights = {
+            key: max(question.vocabulary.term_weight(w) for w in group)
+            for key, group in terms.items()
+        }
+        return cls(weights, context_credit, terms)
 
     def coverage(self, units: list[Unit], context_credit: float | None = None) -> float:
         context_credit = self.context_credit if context_credit is None else context_credit
         found = 0.0
-        for word, weight in self.weights.items():
+        for key, weight in self.weights.items():
             credit = 0.0
-            for unit in units:
-                credit = max(
-                    credit,
-                    match(word, unit.words),
-                    context_credit * match(word, unit.context),
-                )
+            for word in self.alternatives.get(key, (key,)):
+                for unit in units:
+                    credit = max(
+                        credit,
+                        match(word, unit.words),
+                        context_credit * match(word, unit.context),
+                    )
             found += weight * credit
         return found / self.total
 
     def asks_about(self, word: str) -> bool:
         """Whether the question uses this word (in any close form)."""
-        return max((match(word, {q}) for q in self.weights), default=0) >= 0.7
+        asked = {w for group in self.alternatives.values() for w in group} | set(self.weights)
+        return max((match(word, {q}) for q in asked), default=0) >= 0.7
