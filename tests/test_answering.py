@@ -234,6 +234,11 @@ def test_the_swedish_words_of_one_english_word_are_one_term(corpus_assistant: As
     def unit(text: str) -> Unit:
         return Unit(0, "d", text, set(analyzer.words(text)), set(), False)
 
+    # The governance words a question about the documents uses are among them.
+    asked = Question("Which body prepares traffic issues for the board?", vocabulary)
+    terms_asked = QuestionTerms.of(asked, analyzer, context_credit=0.8)
+    assert {"frågor", "trafikfrågor"} <= set(terms_asked.weights)
+
     both = terms.coverage([unit("Samarbete och samverkan.")])
     assert terms.coverage([unit("Ett ökat samarbete.")]) == pytest.approx(both)
     assert terms.coverage([unit("I solidarisk samverkan.")]) == pytest.approx(both)
