@@ -20,7 +20,7 @@ from assistant.language.glossary import to_swedish
 class QuestionTerms:
     weights: dict[str, float]  # each term by its first word
     context_credit: float  # a word found only in the title, organisation or headings
-    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # its words
+    alternatives: dict[str, tuple[str, ...]]  # each term's words, any of which covers it
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,7 +54,7 @@ class QuestionTerms:
         found = 0.0
         for key, weight in self.weights.items():
             credit = 0.0
-            for word in self.alternatives.get(key, (key,)):
+            for word in self.alternatives[key]:
                 for unit in units:
                     credit = max(
                         credit,
@@ -66,5 +66,5 @@ class QuestionTerms:
 
     def asks_about(self, word: str) -> bool:
         """Whether the question uses this word (in any close form)."""
-        asked = {w for group in self.alternatives.values() for w in group} | set(self.weights)
+        asked = {w for group in self.alternatives.values() for w in group}
         return max((match(word, {q}) for q in asked), default=0) >= 0.7
