@@ -25,6 +25,7 @@ VOCABULARY = Counter(
         "international": 3,  # a statute's English
         "måste": 25,
         "nätverk": 4,
+        "arbetet": 8,
     }
 )
 
@@ -53,6 +54,15 @@ def test_letters_typed_without_their_dots_and_a_single_double_consonant_are_read
     assert spell.correct("varför ska vi jobba internationel") == (
         "varför ska vi jobba internationell"
     )
+
+
+def test_a_compound_the_corpus_never_writes_gets_its_dots_back_in_its_parts() -> None:
+    spell = speller()
+    # The corpus has "nätverk" but no "nätverksarbetet": the head is restored, the s kept.
+    assert spell.correct("vad ska natverksarbetet leda till") == (
+        "vad ska nätverksarbetet leda till"
+    )
+    assert spell.correct("hur ska landstinget natverka") == "hur ska landstinget natverka"
 
 
 def test_real_words_the_corpus_does_not_use_are_left_alone() -> None:

@@ -10,7 +10,8 @@ inflection: "regler", "betalt"), names (the name matching reads them) and Englis
 
 Two slips staff make most are read first, because a large corpus always has some other word
 one edit away ("internationel" is one edit from the statutes' English "international"): å, ä
-and ö typed as a and o ("maste", "natverk"), and a double consonant typed single
+and ö typed as a and o ("maste", "natverk", and in a compound the corpus never writes:
+"natverksarbetet"), and a double consonant typed single
 ("internationelt"), which is a slip even at a word's end, never another inflection.
 """
 
@@ -59,6 +60,9 @@ class Speller:
             return self.accented[word]
         if len(word) < MIN_LENGTH or self.known(word):
             return word
+        compound = self._plain_compound(word)
+        if compound:
+            return compound
         found = process.extract(
             word, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=10
         )
@@ -69,6 +73,22 @@ class Speller:
         ]
         # A double consonant typed single first; among equals, the word the corpus uses most.
         return max(candidates, key=lambda w: (_doubled(word, w), self.counts[w]), default=word)
+
+    def _plain_compound(self, word: str) -> str | None:
+        """A compound whose parts are corpus words once å, ä and ö are restored in one of them:
+        "natverksarbetet" → "nätverksarbetet", though the corpus never writes the compound."""
+        for cut in range(MIN_FOLDED_LENGTH, len(word) - MIN_FOLDED_LENGTH + 1):
+            head, tail = word[:cut], word[cut:]
+            heads = [(head, ""), (head[:-1], "s")] if head.endswith("s") else [(head, "")]
+            for part, link in heads:
+                restored = (self.accented.get(part), self.accented.get(tail))
+                if restored == (None, None):
+                    continue
+                first = restored[0] or (part if part in self.counts else None)
+                second = restored[1] or (tail if tail in self.counts or self.known(tail) else None)
+                if first and second:
+                    return first + link + second
+        return None
 
 
 def _doubled(word: str, other: str) -> bool:
