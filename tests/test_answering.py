@@ -242,3 +242,25 @@ def test_the_swedish_words_of_one_english_word_are_one_term(corpus_assistant: As
     both = terms.coverage([unit("Samarbete och samverkan.")])
     assert terms.coverage([unit("Ett ökat samarbete.")]) == pytest.approx(both)
     assert terms.coverage([unit("I solidarisk samverkan.")]) == pytest.approx(both)
+
+
+def test_a_compound_is_covered_by_its_parts(corpus_assistant: Assistant) -> None:
+    """ "arbete i nätverk" says "nätverksarbetet" in two words; one of them alone does not."""
+    from assistant.answering.protocol import Question
+    from assistant.answering.question_terms import QuestionTerms
+    from assistant.answering.quotes import Unit
+
+    analyzer = corpus_assistant.analyzer
+    vocabulary = corpus_assistant.retriever.vocabulary()
+    terms = QuestionTerms.of(
+        Question("Vad ska nätverksarbetet leda till?", vocabulary), analyzer, context_credit=0.8
+    )
+
+    def unit(text: str) -> Unit:
+        return Unit(0, "d", text, set(analyzer.words(text)), set(), False)
+
+    whole = terms.coverage([unit("Nätverksarbetet ska leda till spridning.")])
+    assert terms.coverage([unit("Arbete i nätverk ska leda till spridning.")]) == pytest.approx(
+        whole
+    )
+    assert terms.coverage([unit("Arbete i regionen ska leda till spridning.")]) < whole - 0.3

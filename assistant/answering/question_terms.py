@@ -21,6 +21,7 @@ class QuestionTerms:
     weights: dict[str, float]  # each term by its first word
     context_credit: float  # a word found only in the title, organisation or headings
     alternatives: dict[str, tuple[str, ...]]  # each term's words, any of which covers it
+    parts: dict[str, list[str]]  # a compound's parts, which together cover it
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,13 +42,15 @@ class QuestionTerms:
                 taken.update(group)
                 if group:
                     terms[group[0]] = tuple(group)
+            parts = {}
         else:
             terms = {w: (w,) for w in words}
+            parts = {w: p for w in words if (p := question.vocabulary.parts(w))}
         weights = {
             key: max(question.vocabulary.term_weight(w) for w in group)
             for key, group in terms.items()
         }
-        return cls(weights, context_credit, terms)
+        return cls(weights, context_credit, terms, parts)
 
     def coverage(self, units: list[Unit], context_credit: float | None = None) -> float:
         context_credit = self.context_credit if context_credit is None else context_credit
@@ -61,6 +64,9 @@ class QuestionTerms:
                         match(word, unit.words),
                         context_credit * match(word, unit.context),
                     )
+                    if word in self.parts:
+                        # "arbete i nätverk" says "nätverksarbete" in two words.
+                        credit = max(credit, min(match(p, unit.words) for p in self.parts[word]))
             found += weight * credit
         return found / self.total
 

@@ -5,9 +5,10 @@ Bound to one snapshot, so every word of one question is weighed against the same
 
 from __future__ import annotations
 
+from assistant.language.analysis import compound_parts
 from assistant.language.spelling import Speller
 from assistant.retrieval.snapshot import Snapshot
-from assistant.retrieval.terms import Terms, idf
+from assistant.retrieval.terms import Terms, idf, plain_form
 
 
 class Vocabulary:
@@ -20,6 +21,11 @@ class Vocabulary:
         snapshot = self.snapshot
         stem = self.terms.stem(word, snapshot.vocabulary)
         return idf(len(snapshot.ids), snapshot.stem_frequency.get(stem, 0))
+
+    def parts(self, word: str) -> list[str]:
+        """A compound's two parts as the corpus writes them (nätverk|arbetet), else none."""
+        parts = compound_parts(plain_form(word, self.snapshot.vocabulary), self.snapshot.vocabulary)
+        return parts if len(parts) == 2 else []
 
     def known_word(self, word: str) -> bool:
         return self.terms.stem(word, self.snapshot.vocabulary) in self.snapshot.stem_frequency
