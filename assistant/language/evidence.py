@@ -28,6 +28,7 @@ DATE_CUE = re.compile(
 )
 WHEN_CUE = re.compile(
     r"^\s*(och\s+)?((senast|tidigast|fram till|från och med) när|när|inom (vilken|hur lång) tid|"
+    r"hur lång tid|hur länge|how long|"
     r"hur (snabbt|fort|snart)|(by|until) when|when|how (quickly|soon|fast))\b",
     re.IGNORECASE,
 )
@@ -91,7 +92,9 @@ HAS_WHEN = re.compile(
     rf"{HAS_YEAR.pattern}|\b(innan|senast|snarast|förrän|före utgången|before|no later than)\b|"
     r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
     r"december|january|february|march|june|july|august|october)\b|"
-    r"\binom \S+ (dagar|veckor|månader|år)\b",
+    r"\binom \S+ (dagar|veckor|månader|år)\b|"
+    # a length of time: "tre veckor", "en månad", "fjorton dagar"
+    rf"\b(\d+|en|ett|{NUMBER_WORDS}) (dagar|dygn|veckor|månader|år|timmar|dag|vecka|månad|timme)\b",
     re.IGNORECASE,
 )
 # A share of a whole answers "hur många": "minst en tredjedel av de närvarande ledamöterna".
