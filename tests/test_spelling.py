@@ -26,6 +26,9 @@ VOCABULARY = Counter(
         "måste": 25,
         "nätverk": 4,
         "arbetet": 8,
+        "regionberedning": 3,
+        "eu-medel": 2,
+        "intill": 2,
     }
 )
 
@@ -63,6 +66,18 @@ def test_a_compound_the_corpus_never_writes_gets_its_dots_back_in_its_parts() ->
         "vad ska nätverksarbetet leda till"
     )
     assert spell.correct("hur ska landstinget natverka") == "hur ska landstinget natverka"
+
+
+def test_a_compound_written_apart_is_read_as_the_corpus_writes_it() -> None:
+    # Known in another inflection, as the stemmer would tell: "regionberedningen".
+    spell = Speller(VOCABULARY, known=lambda w: w in VOCABULARY or w[:-2] in VOCABULARY)
+    assert spell.correct("vad gör region beredningen i dalarna") == (
+        "vad gör regionberedningen i dalarna"
+    )
+    assert spell.correct("ska vi söka eu medel?") == "ska vi söka eu-medel?"
+    # Function words stay apart, and so do words the corpus never writes together.
+    assert spell.correct("kom det in till myndigheten") == "kom det in till myndigheten"
+    assert spell.correct("region arbetet") == "region arbetet"
 
 
 def test_real_words_the_corpus_does_not_use_are_left_alone() -> None:

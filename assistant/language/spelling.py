@@ -11,14 +11,16 @@ inflection: "regler", "betalt"), names (the name matching reads them) and Englis
 Two slips staff make most are read first, because a large corpus always has some other word
 one edit away ("internationel" is one edit from the statutes' English "international"): å, ä
 and ö typed as a and o ("maste", "natverk", and in a compound the corpus never writes:
-"natverksarbetet"), and a double consonant typed single
-("internationelt"), which is a slip even at a word's end, never another inflection.
+"natverksarbetet"), and a double consonant typed single ("internationelt"), which is a slip
+even at a word's end, never another inflection. A compound written apart ("region
+beredningen") is joined when the corpus writes it as one word.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -51,7 +53,28 @@ class Speller:
     def correct(self, question: str) -> str:
         if is_english(question):
             return question
-        return WORD.sub(lambda m: self.word(m.group(0)), question)
+        return self._joined(WORD.sub(lambda m: self.word(m.group(0)), question))
+
+    def _joined(self, question: str) -> str:
+        """A compound written apart, as Swedish writers often do, is read as one word when the
+        corpus writes it so: "region beredningen" → "regionberedningen", "eu medel" →
+        "eu-medel". Function words are never joined: "in till" is not "intill"."""
+        words = list(WORD.finditer(question))
+        for left, right in reversed(list(pairwise(words))):
+            a, b = left.group(0), right.group(0)
+            apart = question[left.end() : right.start()] == " "
+            if not apart or not _joinable(a) or not _joinable(b):
+                continue
+            # Known in another inflection only when both parts are words of their own: the
+            # stemmer would read "myndighet tar" joined as an inflection of "myndighet".
+            inflected = min(len(a), len(b)) >= MIN_FOLDED_LENGTH
+            joined = next((w for w in (a + b, f"{a}-{b}") if self._uses(w, inflected)), None)
+            if joined:
+                question = question[: left.start()] + joined + question[right.end() :]
+        return question
+
+    def _uses(self, word: str, inflected: bool) -> bool:
+        return word in self.counts or (inflected and "-" not in word and self.known(word))
 
     def word(self, word: str) -> str:
         if not word.islower() or not word.isalpha() or word in STOP_WORDS or word in self.counts:
@@ -89,6 +112,10 @@ class Speller:
                 if first and second:
                     return first + link + second
         return None
+
+
+def _joinable(word: str) -> bool:
+    return word.islower() and word.isalpha() and len(word) >= 2 and word not in STOP_WORDS
 
 
 def _doubled(word: str, other: str) -> bool:
