@@ -195,6 +195,18 @@ def test_a_comparison_is_answered_side_by_side_from_both_documents(
     assert "(Landstinget i Jönköpings län)" in jonkoping and "[2]" in jonkoping
 
 
+def test_the_words_that_ask_for_a_comparison_are_not_asked_of_each_side(
+    corpus_assistant: Assistant,
+) -> None:
+    """No document says "båda": each side is asked what the policies say about the EU."""
+    answer = ask(corpus_assistant, "Vad säger båda landstingens policyer om EU?")
+    assert answer.answered
+    assert {c.document for c in answer.citations} == {
+        "dalarna-internationell-policy",
+        "jonkoping-internationellt-arbete",
+    }
+
+
 def test_a_side_the_documents_are_silent_on_says_so(corpus_assistant: Assistant) -> None:
     """Only Jönköping's policy speaks of Alytus: Dalarna's side says so, Jönköping's answers."""
     answer = ask(

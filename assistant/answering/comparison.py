@@ -38,12 +38,13 @@ def compared(question: str, organisations: list[Organisation]) -> list[Organisat
 
 
 def side_question(question: str, side: Organisation, others: list[Organisation]) -> str:
-    """The question as asked of one side: the other organisations' names left out, so that a
-    side's quotes are not judged by names only the other side's documents contain."""
+    """The question as asked of one side: the other organisations' names and the words that
+    ask for the comparison ("båda", "respektive") left out, so that a side's quotes are not
+    judged by words only the other side's documents, or no document, contain."""
     aliases = [alias for other in others for alias in other.aliases]
     kept = [
         word
-        for word in WORD.findall(question)
+        for word in WORD.findall(COMPARISON_CUE.sub(" ", question))
         if not any(same_word(word.lower(), alias) for alias in aliases)
     ]
     return " ".join(kept) + ("?" if question.rstrip().endswith("?") else "")
