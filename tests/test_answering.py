@@ -257,7 +257,8 @@ def test_the_swedish_words_of_one_english_word_are_one_term(corpus_assistant: As
 
 
 def test_a_compound_is_covered_by_its_parts(corpus_assistant: Assistant) -> None:
-    """ "arbete i nätverk" says "nätverksarbetet" in two words; one of them alone does not."""
+    """ "arbete i nätverk" says "nätverksarbetet" in two words; one of them alone does not.
+    The words that ask for a kind of fact are not among the words to cover."""
     from assistant.answering.protocol import Question
     from assistant.answering.question_terms import QuestionTerms
     from assistant.answering.quotes import Unit
@@ -270,6 +271,13 @@ def test_a_compound_is_covered_by_its_parts(corpus_assistant: Assistant) -> None
 
     def unit(text: str) -> Unit:
         return Unit(0, "d", text, set(analyzer.words(text)), set(), False)
+
+    # "Hur ofta" asks for a frequency, checked on its own: "ofta" is no word to cover.
+    often = Question("Hur ofta ska handlingsplaner upprättas?", vocabulary)
+    assert set(QuestionTerms.of(often, analyzer, context_credit=0.8).weights) == {
+        "handlingsplaner",
+        "upprättas",
+    }
 
     whole = terms.coverage([unit("Nätverksarbetet ska leda till spridning.")])
     assert terms.coverage([unit("Arbete i nätverk ska leda till spridning.")]) == pytest.approx(

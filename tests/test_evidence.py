@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language.evidence import asked_kind, holds_kind, lacks_asked_fact
+from assistant.language.evidence import asked_kind, cue_words, holds_kind, lacks_asked_fact
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,14 @@ def test_how_long_is_answered_by_a_length_of_time() -> None:
     assert not lacks_asked_fact("Hur länge gäller beslutet?", "Beslutet gäller i två år.")
     assert lacks_asked_fact(asks, "Följande beslut får överklagas.")
     assert asked_kind("Vilken tid började mötet?") == "time"  # the hour, not a length
+
+
+def test_the_words_asking_for_a_kind_of_fact_are_no_content() -> None:
+    assert {"lång", "tid"} <= cue_words("Hur lång tid har man på sig att överklaga?")
+    assert "ofta" in cue_words("Hur ofta ska handlingsplaner upprättas?")
+    assert cue_words("Vem antar policyn?") == set()
+    # "lång" asked about, not asked with, stays content.
+    assert "lång" not in cue_words("Inom vilka områden har Dalarna lång erfarenhet?")
 
 
 def test_a_sum_of_money_needs_a_currency() -> None:

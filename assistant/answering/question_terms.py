@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
 from assistant.language.analysis import Analyzer, is_english
-from assistant.language.evidence import match
+from assistant.language.evidence import cue_words, match
 from assistant.language.glossary import to_swedish
 
 
@@ -29,7 +29,8 @@ class QuestionTerms:
 
     @classmethod
     def of(cls, question: Question, analyzer: Analyzer, context_credit: float) -> QuestionTerms:
-        words = list(dict.fromkeys(analyzer.words(question.text)))
+        asking = cue_words(question.text)  # "hur lång tid": the kind is checked on its own
+        words = [w for w in dict.fromkeys(analyzer.words(question.text)) if w not in asking]
         known = question.vocabulary.known_word
         if is_english(question.text):
             # English words cannot be found in Swedish text; names, shared terms and the

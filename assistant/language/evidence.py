@@ -159,6 +159,16 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
+def cue_words(question: str) -> set[str]:
+    """The words of the phrase that asks for a kind of fact ("hur lång tid", "hur ofta",
+    "vilket datum"): the kind is checked on its own, so they are no content to cover."""
+    for cue in (DATE_CUE, WHEN_CUE, FREQUENCY_CUE, TIME_CUE, AMOUNT_CUE):
+        found = cue.search(question)
+        if found:
+            return {w.lower() for w in re.findall(r"\w+", found.group(0))}
+    return set()
+
+
 def holds_kind(kind: str | None, text: str) -> bool:
     """Whether `text` holds a fact of that kind (a date, a time, a place, ...)."""
     if kind == "amount":
