@@ -279,6 +279,13 @@ def test_a_compound_is_covered_by_its_parts(corpus_assistant: Assistant) -> None
         "upprättas",
     }
 
+    # Typed without å, ä and ö, the question's words find the quotes' words with them.
+    typed_plain = Question("vilket lan i litauen samarbetar jonkoping med", vocabulary)
+    plain_terms = QuestionTerms.of(typed_plain, analyzer, context_credit=0.8)
+    alytus = unit("Samarbetet med Alytus län i Litauen och Jönköpings län.")
+    assert plain_terms.plain and plain_terms.coverage([alytus]) > 0.9
+    assert not terms.plain
+
     whole = terms.coverage([unit("Nätverksarbetet ska leda till spridning.")])
     assert terms.coverage([unit("Arbete i nätverk ska leda till spridning.")]) == pytest.approx(
         whole

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language.evidence import asked_kind, cue_words, holds_kind, lacks_asked_fact
+from assistant.language.evidence import (
+    asked_kind,
+    cue_words,
+    holds_kind,
+    lacks_asked_fact,
+    match,
+)
 
 
 @pytest.mark.parametrize(
@@ -138,3 +144,10 @@ def test_how_often_is_answered_by_a_frequency() -> None:
         "How often is the policy revised?",
         "Det är landstingsfullmäktige som antar Landstinget Dalarnas internationella policy.",
     )
+
+
+def test_a_question_typed_without_dots_finds_the_words_written_with_them() -> None:
+    assert match("jonkoping", {"landstinget", "jönköpings"}, plain=True) == 1.0
+    assert match("samverkan", {"samverkan"}, plain=True) == 1.0
+    # Typed with å, ä and ö, a word means what it says: "hand" is not "händer".
+    assert match("hand", {"händer"}) == 0.0

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.language.analysis import WORD
-from assistant.language.spelling import PLAIN_LETTERS
+from assistant.language.evidence import PLAIN_LETTERS
 
 INTERROGATIVE = re.compile(
     r"^\s*(när|var|vem|vad|hur|vilken|vilket|vilka|varför|"

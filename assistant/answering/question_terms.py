@@ -22,6 +22,7 @@ class QuestionTerms:
     context_credit: float  # a word found only in the title, organisation or headings
     alternatives: dict[str, tuple[str, ...]]  # each term's words, any of which covers it
     parts: dict[str, list[str]]  # a compound's parts, which together cover it
+    plain: bool  # typed without å, ä and ö: the quotes' are read as a and o
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -51,7 +52,8 @@ class QuestionTerms:
             key: max(question.vocabulary.term_weight(w) for w in group)
             for key, group in terms.items()
         }
-        return cls(weights, context_credit, terms, parts)
+        plain = not is_english(question.text) and not set("åäöÅÄÖ") & set(question.text)
+        return cls(weights, context_credit, terms, parts, plain)
 
     def coverage(self, units: list[Unit], context_credit: float | None = None) -> float:
         context_credit = self.context_credit if context_credit is None else context_credit
@@ -62,16 +64,17 @@ class QuestionTerms:
                 for unit in units:
                     credit = max(
                         credit,
-                        match(word, unit.words),
-                        context_credit * match(word, unit.context),
+                        match(word, unit.words, self.plain),
+                        context_credit * match(word, unit.context, self.plain),
                     )
                     if word in self.parts:
                         # "arbete i nätverk" says "nätverksarbete" in two words.
-                        credit = max(credit, min(match(p, unit.words) for p in self.parts[word]))
+                        parts = self.parts[word]
+                        credit = max(credit, min(match(p, unit.words, self.plain) for p in parts))
             found += weight * credit
         return found / self.total
 
     def asks_about(self, word: str) -> bool:
         """Whether the question uses this word (in any close form)."""
         asked = {w for group in self.alternatives.values() for w in group}
-        return max((match(word, {q}) for q in asked), default=0) >= 0.7
+        return max((match(word, {q}, self.plain) for q in asked), default=0) >= 0.7

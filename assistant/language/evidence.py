@@ -15,6 +15,8 @@ from functools import lru_cache
 from assistant.language.analysis import INFLECTIONS
 from assistant.language.glossary import to_swedish
 
+# Å, ä and ö as staff type them on a keyboard without them: "jonkoping".
+PLAIN_LETTERS = str.maketrans("åäö", "aao")
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 MONEY_CUE = re.compile(
     r"\b(hur mycket pengar|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|tjänar|"
@@ -182,10 +184,14 @@ def cue_evidence(question: str, text: str) -> float:
     return float(holds_kind(asked_kind(question), text))
 
 
-def match(word: str, candidates: set[str]) -> float:
-    """How well a question word is found among a text's words: inflections, compounds, typos."""
+def match(word: str, candidates: set[str], plain: bool = False) -> float:
+    """How well a question word is found among a text's words: inflections, compounds, typos.
+    `plain`: the question was typed without å, ä and ö, so the text's are read as a and o
+    ("jonkoping" is "Jönköpings"); a question typed with them is not ("hand" is no "händer")."""
     if word in candidates:
         return 1.0
+    if plain:
+        candidates = {other.translate(PLAIN_LETTERS) for other in candidates}
     return max((word_match(word, other) for other in candidates), default=0.0)
 
 

@@ -26,12 +26,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.language.analysis import STOP_WORDS, WORD, is_english
-from assistant.language.evidence import common_prefix_length
+from assistant.language.evidence import PLAIN_LETTERS, common_prefix_length
 
 MIN_LENGTH = 6  # shorter words have too many neighbours one edit away
 MIN_COUNT = 2  # a correction is a word the corpus uses more than once, not another typo
 MIN_FOLDED_LENGTH = 4  # "maste" is "måste"; "lan" could be "län" or "lån"
-PLAIN_LETTERS = str.maketrans("åäö", "aao")
 
 
 class Speller:
