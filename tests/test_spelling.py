@@ -78,6 +78,11 @@ def test_a_compound_written_apart_is_read_as_the_corpus_writes_it() -> None:
     # Function words stay apart, and so do words the corpus never writes together.
     assert spell.correct("kom det in till myndigheten") == "kom det in till myndigheten"
     assert spell.correct("region arbetet") == "region arbetet"
+    # A word joined once is not joined again with its other neighbour.
+    care = Counter({"tandvård": 3, "vårdgivare": 2})
+    assert Speller(care, known=care.__contains__).correct("om tand vård givare") == (
+        "om tand vårdgivare"
+    )
 
 
 def test_real_words_the_corpus_does_not_use_are_left_alone() -> None:

@@ -59,10 +59,11 @@ class Speller:
         corpus writes it so: "region beredningen" → "regionberedningen", "eu medel" →
         "eu-medel". Function words are never joined: "in till" is not "intill"."""
         words = list(WORD.finditer(question))
+        joined_from = len(question)  # where the last join began: its words are taken
         for left, right in reversed(list(pairwise(words))):
             a, b = left.group(0), right.group(0)
             apart = question[left.end() : right.start()] == " "
-            if not apart or not _joinable(a) or not _joinable(b):
+            if not apart or right.start() >= joined_from or not (_joinable(a) and _joinable(b)):
                 continue
             # Known in another inflection only when both parts are words of their own: the
             # stemmer would read "myndighet tar" joined as an inflection of "myndighet".
@@ -70,6 +71,7 @@ class Speller:
             joined = next((w for w in (a + b, f"{a}-{b}") if self._uses(w, inflected)), None)
             if joined:
                 question = question[: left.start()] + joined + question[right.end() :]
+                joined_from = left.start()
         return question
 
     def _uses(self, word: str, inflected: bool) -> bool:
