@@ -291,3 +291,34 @@ def test_a_compound_is_covered_by_its_parts(corpus_assistant: Assistant) -> None
         whole
     )
     assert terms.coverage([unit("Arbete i regionen ska leda till spridning.")]) < whole - 0.3
+
+
+def test_an_everyday_phrase_is_one_term_the_documents_word_covers(
+    corpus_assistant: Assistant,
+) -> None:
+    """ "ta reda på" is what the documents call "utreda": the phrase is searched and covered as
+    that word, and its own words ("tar", "reda") are no content to cover."""
+    from assistant.answering.protocol import Question
+    from assistant.answering.question_terms import QuestionTerms
+    from assistant.answering.quotes import Unit
+    from assistant.retrieval.terms import Terms
+
+    analyzer = corpus_assistant.analyzer
+    vocabulary = corpus_assistant.retriever.vocabulary()
+    question = Question("Vem tar reda på vad som hände med projektet?", vocabulary)
+    terms = QuestionTerms.of(question, analyzer, context_credit=0.8)
+    assert "utreda" in terms.weights
+    assert not {"tar", "reda"} & set(terms.weights)
+
+    def unit(text: str) -> Unit:
+        return Unit(0, "d", text, set(analyzer.words(text)), set(), False)
+
+    investigates = terms.coverage([unit("Landstinget ska utreda vad som hände med projektet.")])
+    says_reda = terms.coverage([unit("Landstinget tar reda på vad som hände med projektet.")])
+    assert investigates > says_reda + 0.3
+
+    searched = Terms(analyzer).of(question.text, vocabulary.snapshot.vocabulary, query=True)
+    assert analyzer.stem(["utreda"])[0] in searched
+    # A phrase the statutes use word for word stays as it is asked: "ta emot" is no phrase.
+    received = Question("Vem tar emot klagomål?", vocabulary)
+    assert {"tar", "emot"} <= set(QuestionTerms.of(received, analyzer, 0.8).weights)

@@ -13,7 +13,7 @@ from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
 from assistant.language.analysis import Analyzer, is_english
 from assistant.language.evidence import cue_words, match
-from assistant.language.glossary import to_swedish
+from assistant.language.glossary import everyday_phrases, to_swedish
 
 
 @dataclass
@@ -46,7 +46,13 @@ class QuestionTerms:
                     terms[group[0]] = tuple(group)
             parts = {}
         else:
+            # "ta reda på" is one term, covered by the documents' "utreda", not by "ta" or "reda".
+            phrases = everyday_phrases(question.text)
+            said = {w for own, _ in phrases for w in own}
+            words = [w for w in words if w not in said]
             terms = {w: (w,) for w in words}
+            for _, formal in phrases:
+                terms[formal[0]] = tuple(w for w in formal if known(w)) or formal
             parts = {w: p for w in words if (p := question.vocabulary.parts(w))}
         weights = {
             key: max(question.vocabulary.term_weight(w) for w in group)

@@ -18,7 +18,7 @@ from assistant.language.analysis import (
     neuter_base,
     plain_verb,
 )
-from assistant.language.glossary import to_formal, to_swedish
+from assistant.language.glossary import everyday_phrases, to_formal, to_swedish
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,11 @@ class Terms:
     def of(self, text: str, vocabulary: Counter[str], query: bool = False) -> list[str]:
         words = self.analyzer.words(text)
         if query:
-            words += to_swedish(words) if is_english(text) else to_formal(words)
+            if is_english(text):
+                words += to_swedish(words)
+            else:
+                words += to_formal(words)
+                words += [w for _, formal in everyday_phrases(text) for w in formal]
         words = [plain_form(w, vocabulary) for w in words]
         terms = self.analyzer.stem(words)
         if self.compounds:
