@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
 from assistant.language.analysis import Analyzer, is_english
+from assistant.language.everyday import everyday_phrases
 from assistant.language.evidence import cue_words, match
-from assistant.language.glossary import everyday_phrases, to_swedish
+from assistant.language.glossary import to_swedish
 
 
 @dataclass

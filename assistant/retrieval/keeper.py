@@ -21,7 +21,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from assistant.language import analysis, glossary
+from assistant.language import analysis, everyday, glossary
 from assistant.retrieval import persisted, snapshot, terms
 from assistant.retrieval.persisted import SnapshotFolder
 from assistant.retrieval.snapshot import Snapshot, SnapshotBuilder
@@ -30,7 +30,7 @@ from assistant.retrieval.terms import Terms
 log = logging.getLogger(__name__)
 
 # What shapes a snapshot's terms and layout: a change to any of them makes older folders unusable.
-SHAPING_MODULES = (analysis, glossary, terms, snapshot, persisted)
+SHAPING_MODULES = (analysis, everyday, glossary, terms, snapshot, persisted)
 SHAPING_PACKAGES = ("bm25s", "PyStemmer", "numpy")
 
 

@@ -18,7 +18,8 @@ from assistant.language.analysis import (
     neuter_base,
     plain_verb,
 )
-from assistant.language.glossary import everyday_phrases, to_formal, to_swedish
+from assistant.language.everyday import everyday_phrases, to_formal
+from assistant.language.glossary import to_swedish
 
 
 @dataclass(frozen=True)
