@@ -319,6 +319,9 @@ def test_an_everyday_phrase_is_one_term_the_documents_word_covers(
 
     searched = Terms(analyzer).of(question.text, vocabulary.snapshot.vocabulary, query=True)
     assert analyzer.stem(["utreda"])[0] in searched
+    # With the subject between verb and particle, and typed without å, it is the same phrase.
+    inverted = Question("Hur tar man reda pa vad som hände med projektet?", vocabulary)
+    assert set(QuestionTerms.of(inverted, analyzer, 0.8).weights) == set(terms.weights)
     # A phrase the statutes use word for word stays as it is asked: "ta emot" is no phrase.
     received = Question("Vem tar emot klagomål?", vocabulary)
     assert {"tar", "emot"} <= set(QuestionTerms.of(received, analyzer, 0.8).weights)

@@ -67,15 +67,18 @@ EVERYDAY_TO_FORMAL: dict[str, tuple[str, ...]] = {
 # apart ("ta", "reda", "hand"): the phrase is one term, covered by the documents' word. Only
 # phrases the statutes themselves seldom use: "ta reda på" 11 times in ../shared/sfs against
 # "utreda" 267; "ta emot", "se till" and "ta del av" are the statutes' own words and stay.
+# Typed without å as well ("ta reda pa"), and with the subject between verb and particle when
+# the question inverts them ("Hur tar man reda på …", "får vi reda på").
+SUBJECT = r"(?:\s+(?:man|jag|du|vi|ni|de|han|hon|hen|den|det))?"
 EVERYDAY_PHRASES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), formal)
-    for pattern, formal in (
-        (r"\bt(?:a|ar|og|agit|as|ogs)\s+reda\s+på\b", ("utreda", "utredning", "undersöka")),
-        (r"\bf(?:å|år|ick|ått)\s+reda\s+på\b", ("underrättas", "underrättelse", "information")),
-        (r"\bt(?:a|ar|og|agit|as|ogs)\s+hand\s+om\b", ("handlägga", "handläggning", "pröva")),
-        (r"\bdr(?:a|ar|og|agit|as)\s+tillbaka\b", ("återkalla", "återkallelse")),
-        (r"\bt(?:a|ar|og|agit)\s+betalt\b", ("avgift", "avgifter")),
-        (r"\bskriv(?:a|er|it|s)\s+under\b", ("underteckna", "underskrift")),
+    (re.compile(rf"\b{verb}{SUBJECT}\s+{particle}\b", re.IGNORECASE), formal)
+    for verb, particle, formal in (
+        ("t(?:a|ar|og|agit|as|ogs)", r"reda\s+p[åa]", ("utreda", "utredning", "undersöka")),
+        ("f(?:[åa]|[åa]r|ick|[åa]tt)", r"reda\s+p[åa]", ("underrättas", "underrättelse")),
+        ("t(?:a|ar|og|agit|as|ogs)", r"hand\s+om", ("handlägga", "handläggning", "pröva")),
+        ("dr(?:a|ar|og|agit|as)", "tillbaka", ("återkalla", "återkallelse")),
+        ("t(?:a|ar|og|agit)", "betalt", ("avgift", "avgifter")),
+        ("skriv(?:a|er|it|s)", "under", ("underteckna", "underskrift")),
     )
 )
 
