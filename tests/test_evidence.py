@@ -149,5 +149,7 @@ def test_how_often_is_answered_by_a_frequency() -> None:
 def test_a_question_typed_without_dots_finds_the_words_written_with_them() -> None:
     assert match("jonkoping", {"landstinget", "jönköpings"}, plain=True) == 1.0
     assert match("samverkan", {"samverkan"}, plain=True) == 1.0
+    # The documents' word for a phrase ("dra tillbaka" → "återkalla") is read the same way.
+    assert match("återkalla", {"återkallas"}, plain=True) == 1.0
     # Typed with å, ä and ö, a word means what it says: "hand" is not "händer".
     assert match("hand", {"händer"}) == 0.0

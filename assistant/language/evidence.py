@@ -186,11 +186,14 @@ def cue_evidence(question: str, text: str) -> float:
 
 def match(word: str, candidates: set[str], plain: bool = False) -> float:
     """How well a question word is found among a text's words: inflections, compounds, typos.
-    `plain`: the question was typed without å, ä and ö, so the text's are read as a and o
-    ("jonkoping" is "Jönköpings"); a question typed with them is not ("hand" is no "händer")."""
+    `plain`: the question was typed without å, ä and ö, so both sides are read with a and o
+    ("jonkoping" is "Jönköpings", and the documents' "återkalla" that the question's "dra
+    tillbaka" stands for is "aterkallas"); a question typed with them is not ("hand" is no
+    "händer")."""
     if word in candidates:
         return 1.0
     if plain:
+        word = word.translate(PLAIN_LETTERS)
         candidates = {other.translate(PLAIN_LETTERS) for other in candidates}
     return max((word_match(word, other) for other in candidates), default=0.0)
 
