@@ -21,13 +21,15 @@ from assistant.answering.conversation import (
     standalone_question,
 )
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.protocol import Answerer, Draft, Question, Vocabulary, stream_lines
+from assistant.answering.protocol import Answerer, Draft, Question, stream_lines
 from assistant.answering.writing import NO_DOCUMENTS
 from assistant.history.timeline import History, question_date
-from assistant.history.wording import changes_draft, revision_line
+from assistant.history.wording import changes_draft, revision_lines
 from assistant.language.analysis import Analyzer, language_of
 from assistant.retrieval.ranking import RetrievalOptions
 from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.snapshot import Snapshot
+from assistant.retrieval.vocabulary import Vocabulary
 from assistant.settings import Settings
 from assistant.storage.consistency import check_consistency, open_catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
@@ -116,9 +118,11 @@ class Assistant:
         return response
 
     def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
-        vocabulary = self.retriever.vocabulary()  # one snapshot spells, weighs and searches
+        # One snapshot spells, weighs, searches and cites, even if an ingest lands meanwhile.
+        snapshot = self.retriever.snapshot()
+        vocabulary = self.retriever.vocabulary(snapshot)
         query, filters, organisations = self._standalone(messages, filters, vocabulary)
-        if not self.retriever.snapshot().rows_on(self.catalog.today()).any():
+        if not snapshot.rows_on(self.catalog.today()).any():
             language = language_of(query)
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
@@ -130,57 +134,41 @@ class Assistant:
             draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
             items = stream_lines(draft)
         else:
-            passages = self.retriever.search(query, k=self.settings.top_k, filters=filters)
-            changed = self.history.changed_document(query, passages)
+            passages = self.retriever.search(query, self.settings.top_k, filters, snapshot)
+            changed = self.history.changed_document(query, passages, snapshot)
             if changed is not None:
                 changes = self.history.changes(changed, end=filters.as_of)
                 assert changes is not None
                 items = stream_lines(changes_draft(changes, self.history, language_of(query)))
             else:
-                context = passages + self.retriever.siblings(passages)
+                context = passages + self.retriever.siblings(passages, snapshot)
                 items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
         for item in items:
             if isinstance(item, Draft):
                 if changed is None:
-                    yield from self._revisions(item)
-                citations = [self._citation(p) for p in item.citations]
+                    yield from revision_lines(item, self.history, snapshot, self.catalog.today())
+                citations = [self._citation(p, snapshot) for p in item.citations]
                 answer = Answer(item.text, item.answered, citations, item.language, item.closest)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item
-
-    def _revisions(self, draft: Draft) -> Iterator[str]:
-        """Under an answer, one line per cited paragraph that the next version words
-        differently ("Från 2027-01-01 gäller en ny lydelse: … [3]"), with its own citation."""
-        if not draft.answered:
-            return
-        for passage in list(draft.citations):
-            revision = self.history.revision(passage)
-            if revision is None:
-                continue
-            number = None
-            if revision.passage is not None:
-                draft.citations.append(revision.passage)
-                number = len(draft.citations)
-            line = revision_line(revision, number, self.catalog.today(), draft.language)
-            draft.text += f"\n\n{line}"
-            yield f"\n\n{line}"
 
     def _compare(
         self,
         query: str,
         sides: list[Organisation],
         history: list[Message],
-        filters: Filters | None,
+        filters: Filters,
         vocabulary: Vocabulary,
     ) -> tuple[Draft, list[Passage]]:
         """Each organisation's side answered from its own documents, then put side by side."""
         drafts, found = [], []
+        snapshot = vocabulary.snapshot
         for side in sides:
             text = side_question(query, side, [o for o in sides if o is not side])
-            within = replace(filters or Filters(), organisation=side.name, named_organisation=None)
-            passages = self.retriever.search(text, k=self.settings.top_k, filters=within)
-            context = passages + self.retriever.siblings(passages)
+            within = replace(filters, organisation=side.name, named_organisation=None)
+            passages = self.retriever.search(text, self.settings.top_k, within, snapshot)
+            context = passages + self.retriever.siblings(passages, snapshot)
             *_, draft = self.answerer.answer(Question(text, vocabulary), history, context)
             assert isinstance(draft, Draft)
             drafts.append((side, draft))
@@ -209,7 +197,9 @@ class Assistant:
         return query, filters, organisations
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
-        return [self._citation(p) for p in self.retriever.search(query, k=k, filters=filters)]
+        snapshot = self.retriever.snapshot()
+        found = self.retriever.search(query, k, filters, snapshot)
+        return [self._citation(p, snapshot) for p in found]
 
     def documents(
         self, include_withdrawn: bool = False, labels: Labels | None = None
@@ -262,10 +252,10 @@ class Assistant:
             self._organisations[key] = organisations_from_names(names)
         return self._organisations[key]
 
-    def _citation(self, passage: Passage) -> Citation:
+    def _citation(self, passage: Passage, snapshot: Snapshot) -> Citation:
         """A passage with its version's label and today's status (an `as_of` answer may cite
         a superseded version, and says so)."""
-        record = self.retriever.snapshot().records.get(passage.doc_id)
+        record = snapshot.records.get(passage.doc_id)
         version = record.version(passage.version) if record else None
         if record is None or version is None:
             return Citation.of(passage, f"v{passage.version}", "withdrawn")

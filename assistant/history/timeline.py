@@ -96,9 +96,9 @@ class History:
     def version_on(self, doc_id: str, day: date) -> tuple[VersionRecord, list[Paragraph]] | None:
         return version_text(self.catalog, doc_id, day)
 
-    def revision(self, passage: Passage) -> Revision | None:
+    def revision(self, passage: Passage, snapshot: Snapshot | None = None) -> Revision | None:
         """The next version's wording of a cited paragraph, if that version reads differently."""
-        snapshot = self.retriever.snapshot()
+        snapshot = snapshot or self.retriever.snapshot()
         record = snapshot.records.get(passage.doc_id)
         version = record.version(passage.version) if record else None
         following = record.following(version) if record and version else None
@@ -126,12 +126,14 @@ class History:
                 return snapshot.passage(row, 0.0)
         return None
 
-    def changed_document(self, question: str, found: list[Passage]) -> str | None:
+    def changed_document(
+        self, question: str, found: list[Passage], snapshot: Snapshot | None = None
+    ) -> str | None:
         """The document a "what changed" question is about: the best passage's, preferring a
         document that has an earlier version."""
         if not CHANGE_QUESTION.search(question) or not found:
             return None
-        records = self.retriever.snapshot().records
+        records = (snapshot or self.retriever.snapshot()).records
         revised = [
             p.doc_id
             for p in found

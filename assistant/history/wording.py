@@ -3,11 +3,13 @@ and the answer to "what changed"."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from assistant.answering.protocol import Draft
 from assistant.history.changes import ParagraphChange
 from assistant.history.timeline import Changes, History, Revision
+from assistant.retrieval.snapshot import Snapshot
 from assistant.types import Language, Passage
 
 MAX_LISTED = 6  # changes quoted in a chat answer; the changes route lists them all
@@ -31,6 +33,27 @@ def revision_line(revision: Revision, number: int | None, today: date, language:
     if revision.passage is None:
         return f"{since} finns den här lydelsen inte längre i {title}."
     return f"{since} gäller en ny lydelse: {revision.passage.text} [{number}]"
+
+
+def revision_lines(
+    draft: Draft, history: History, snapshot: Snapshot, today: date
+) -> Iterator[str]:
+    """Under an answer, one line per cited paragraph that the next version words differently
+    ("Från 2027-01-01 gäller en ny lydelse: … [3]"), with its own citation; each line is added
+    to the draft's text and citations as it is yielded, for a stream."""
+    if not draft.answered:
+        return
+    for passage in list(draft.citations):
+        revision = history.revision(passage, snapshot)
+        if revision is None:
+            continue
+        number = None
+        if revision.passage is not None:
+            draft.citations.append(revision.passage)
+            number = len(draft.citations)
+        line = revision_line(revision, number, today, draft.language)
+        draft.text += f"\n\n{line}"
+        yield f"\n\n{line}"
 
 
 def changes_draft(changes: Changes, history: History, language: Language) -> Draft:

@@ -40,22 +40,31 @@ class Retriever:
         self.catalog = catalog
 
     def snapshot(self) -> Snapshot:
+        """The current snapshot. A question takes it once and hands it to every step
+        (`snapshot=`), so all of them read one picture of the index, and the catalogue is
+        asked for its generation once per question rather than once per step."""
         return self.snapshots.current()
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        snapshot: Snapshot | None = None,
+    ) -> list[Passage]:
         """The best passages of the versions in force on the filters' day (today if none)."""
-        return self.ranker.search(self.snapshot(), query, k, self.dated(filters))
+        return self.ranker.search(snapshot or self.snapshot(), query, k, self.dated(filters))
 
     def dated(self, filters: Filters | None) -> Filters:
         filters = filters or Filters()
         return filters if filters.as_of else replace(filters, as_of=self.catalog.today())
 
-    def vocabulary(self) -> Vocabulary:
-        return Vocabulary(self.snapshot(), self.terms)
+    def vocabulary(self, snapshot: Snapshot | None = None) -> Vocabulary:
+        return Vocabulary(snapshot or self.snapshot(), self.terms)
 
-    def siblings(self, passages: list[Passage]) -> list[Passage]:
+    def siblings(self, passages: list[Passage], snapshot: Snapshot | None = None) -> list[Passage]:
         """The other chunks of the sections of list passages: an answer may need the whole list."""
-        snapshot = self.snapshot()
+        snapshot = snapshot or self.snapshot()
         seen = {p.chunk_id for p in passages}
         result = []
         for passage in passages:
