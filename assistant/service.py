@@ -89,7 +89,7 @@ class Assistant:
         self.retriever = Retriever(
             self.store, self.catalog, self.analyzer, retrieval, settings.snapshot_dir
         )
-        self.history = History(self.catalog, self.retriever)
+        self.history = History(self.catalog)
         self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
         self._organisations: dict[tuple[int, Labels | None], list[Organisation]] = {}
 
@@ -139,7 +139,8 @@ class Assistant:
             if changed is not None:
                 changes = self.history.changes(changed, end=filters.as_of)
                 assert changes is not None
-                items = stream_lines(changes_draft(changes, self.history, language_of(query)))
+                draft = changes_draft(changes, self.history, snapshot, language_of(query))
+                items = stream_lines(draft)
             else:
                 context = passages + self.retriever.siblings(passages, snapshot)
                 items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 from assistant.history.changes import SIMILAR, Paragraph, ParagraphChange, compare
-from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.snapshot import Snapshot
 from assistant.storage.catalog import Catalog
 from assistant.storage.versions import DocumentRecord, VersionRecord
@@ -84,9 +83,10 @@ def version_text(
 
 
 class History:
-    def __init__(self, catalog: Catalog, retriever: Retriever) -> None:
+    """Versions over time; the methods an answer uses read the snapshot its question took."""
+
+    def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.retriever = retriever
 
     def changes(
         self, doc_id: str, start: date | None = None, end: date | None = None
@@ -96,9 +96,8 @@ class History:
     def version_on(self, doc_id: str, day: date) -> tuple[VersionRecord, list[Paragraph]] | None:
         return version_text(self.catalog, doc_id, day)
 
-    def revision(self, passage: Passage, snapshot: Snapshot | None = None) -> Revision | None:
+    def revision(self, passage: Passage, snapshot: Snapshot) -> Revision | None:
         """The next version's wording of a cited paragraph, if that version reads differently."""
-        snapshot = snapshot or self.retriever.snapshot()
         record = snapshot.records.get(passage.doc_id)
         version = record.version(passage.version) if record else None
         following = record.following(version) if record and version else None
@@ -118,22 +117,23 @@ class History:
             return Revision(following, None)
         return Revision(following, snapshot.passage(best, 0.0))
 
-    def passage_holding(self, doc_id: str, version: int, section: str, text: str) -> Passage | None:
+    def passage_holding(
+        self, snapshot: Snapshot, doc_id: str, version: int, section: str, text: str
+    ) -> Passage | None:
         """The chunk of a version that holds a paragraph: what a change is cited by."""
-        snapshot = self.retriever.snapshot()
         for row in snapshot.sections.get((doc_id, version, section), []):
             if text in snapshot.metadatas[row]["text"] or snapshot.metadatas[row]["text"] in text:
                 return snapshot.passage(row, 0.0)
         return None
 
     def changed_document(
-        self, question: str, found: list[Passage], snapshot: Snapshot | None = None
+        self, question: str, found: list[Passage], snapshot: Snapshot
     ) -> str | None:
         """The document a "what changed" question is about: the best passage's, preferring a
         document that has an earlier version."""
         if not CHANGE_QUESTION.search(question) or not found:
             return None
-        records = (snapshot or self.retriever.snapshot()).records
+        records = snapshot.records
         revised = [
             p.doc_id
             for p in found

@@ -56,7 +56,9 @@ def revision_lines(
         yield f"\n\n{line}"
 
 
-def changes_draft(changes: Changes, history: History, language: Language) -> Draft:
+def changes_draft(
+    changes: Changes, history: History, snapshot: Snapshot, language: Language
+) -> Draft:
     """The answer to "what changed in …": counts, then the first changes quoted from both
     versions with citations of each."""
     new, old, title = changes.new, changes.old, changes.record.title
@@ -71,7 +73,7 @@ def changes_draft(changes: Changes, history: History, language: Language) -> Dra
 
     def cite(version: int, change: ParagraphChange, text: str | None) -> str:
         passage = history.passage_holding(
-            changes.record.doc_id, version, change.section, text or ""
+            snapshot, changes.record.doc_id, version, change.section, text or ""
         )
         if passage is None:
             return ""

@@ -62,9 +62,8 @@ class Retriever:
     def vocabulary(self, snapshot: Snapshot | None = None) -> Vocabulary:
         return Vocabulary(snapshot or self.snapshot(), self.terms)
 
-    def siblings(self, passages: list[Passage], snapshot: Snapshot | None = None) -> list[Passage]:
+    def siblings(self, passages: list[Passage], snapshot: Snapshot) -> list[Passage]:
         """The other chunks of the sections of list passages: an answer may need the whole list."""
-        snapshot = snapshot or self.snapshot()
         seen = {p.chunk_id for p in passages}
         result = []
         for passage in passages:
