@@ -1,0 +1,99 @@
+"""Typos nobody here chose: each question as written and with one machine-made typo.
+
+    python -m evals typos [--distractors N] [--set dev|test]
+
+The question sets hold the typos their writers thought of, and the speller was tuned on the
+development set's. Here every single-turn answerable question gets one slip a hurried writer
+makes in one of its words of seven letters or more (a letter dropped, two swapped, a
+neighbouring key hit instead or as well; the first letter kept), twice with different seeds,
+and the answers with and without the slip are compared on the same index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import random
+import re
+
+from rich.console import Console
+from rich.table import Table
+
+from assistant.settings import Settings
+from evals.gold import GoldItem, load_gold
+from evals.run import SETS, ItemResult, build_assistant, figures, run_item
+
+SEEDS = (1, 2)
+LONG_WORD = re.compile(r"[a-zåäö]{7,}")
+# A Swedish keyboard's rows: a neighbouring key is the one left or right of the meant one.
+ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm")
+NEIGHBOURS = {
+    key: row[max(i - 1, 0) : i] + row[i + 1 : i + 2] for row in ROWS for i, key in enumerate(row)
+}
+
+
+def with_typo(question: str, rng: random.Random) -> str | None:
+    """The question with one slip in one of its long lower-case words, or None if it has none."""
+    words = list(LONG_WORD.finditer(question))
+    if not words:
+        return None
+    match = rng.choice(words)
+    word, i = match.group(0), rng.randrange(1, len(match.group(0)) - 1)
+    slip = rng.choice(("drop", "swap", "replace", "add"))
+    key = rng.choice(NEIGHBOURS[word[i]])
+    typed = {
+        "drop": word[:i] + word[i + 1 :],
+        "swap": word[:i] + word[i + 1] + word[i] + word[i + 2 :],
+        "replace": word[:i] + key + word[i + 1 :],
+        "add": word[:i] + key + word[i:],
+    }[slip]
+    if typed == word:
+        return None
+    return question[: match.start()] + typed + question[match.end() :]
+
+
+def askable(item: GoldItem, statutes: bool) -> bool:
+    return (
+        len(item.turns) == 1
+        and item.decline is False
+        and bool(item.key_facts)
+        and not any(kind in item.category for kind in ("english", "comparison", "typo"))
+        and (statutes or not item.category.startswith("statute"))
+    )
+
+
+def replace_turns(item: GoldItem, question: str) -> GoldItem:
+    typed = copy.copy(item)
+    typed.turns = [question]
+    return typed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m evals typos", description=__doc__)
+    parser.add_argument("--distractors", type=int, default=0)
+    parser.add_argument("--set", choices=sorted(SETS), default="dev")
+    args = parser.parse_args(argv)
+    assistant, _ = build_assistant(Settings(), args.distractors)
+    assistant.warm_up()
+    written: list[ItemResult] = []
+    slipped: list[ItemResult] = []
+    for item in load_gold(SETS[args.set]):
+        if not askable(item, statutes=args.distractors > 0):
+            continue
+        for seed in SEEDS:
+            typed = with_typo(item.turns[0], random.Random(f"{item.id}-{seed}"))
+            if typed:
+                written.append(run_item(assistant, item))
+                slipped.append(run_item(assistant, replace_turns(item, typed)))
+    table = Table(title=f"{args.set} set, {assistant.store.count()} chunks: one typo a question")
+    for column in ("questions", "asked", "n", "R@5", "key facts", "false declines"):
+        table.add_column(column)
+    for kind, statute in (("policies", False), ("statutes", True)):
+        for asked, results in (("as written", written), ("with a typo", slipped)):
+            chosen = [r for r in results if r.item.category.startswith("statute") == statute]
+            if chosen:
+                f = figures(chosen, False)
+                shown = (f.recall_at_5, f.key_facts, f.false_declines)
+                cells = ["-" if x is None else f"{x:.2f}" for x in shown]
+                table.add_row(kind, asked, str(f.n), *cells)
+    Console().print(table)
