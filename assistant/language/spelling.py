@@ -1,24 +1,29 @@
 """Misspelt question words → the corpus's own spelling, before retrieval and answering.
 
 "Vad räknas som en alvarlig vårdskaada?" finds nothing word for word, and the embedder reads
-the typos as other words. A lower-case word the corpus does not know, one edit (a transposition
-counts as one) from a word it uses with the same first letter, is read as that word, as a
-search engine's "did you mean" would. Left alone: known words in any inflection, short words
-("hölls" is not "hålls"), words that differ from the corpus's only in their ending (another
-inflection: "regler", "betalt"), names (the name matching reads them) and English questions
-(the glossary does).
+the typos as other words. A word neither the corpus nor Swedish at large (the lexicon) uses,
+one edit (a transposition counts as one) from a word the corpus uses with the same first
+letter, is read as that word, as a search engine's "did you mean" would; failing that, as the
+most common Swedish word one edit away ("knferenser" → "konferenser", which the everyday
+words then read in the corpus's terms), and a long word two edits from a corpus word as that
+word ("utcecklingsdirektör", "Planerinfsdelegationens"). A name keeps its capital
+("Jönkpöing" → "Jönköping"). Left alone: known words in any inflection, words Swedish text
+uses, short words ("hölls" is not "hålls"), words that differ from the corpus's only in their
+ending (another inflection: "regler", "betalt"), acronyms and English questions (the glossary
+reads them).
 
 Two slips staff make most are read first, because a large corpus always has some other word
-one edit away ("internationel" is one edit from the statutes' English "international"): å, ä
-and ö typed as a and o ("maste", "natverk", and in a compound the corpus never writes:
-"natverksarbetet"), and a double consonant typed single ("internationelt"), which is a slip
-even at a word's end, never another inflection. A compound written apart ("region
-beredningen") is joined when the corpus writes it as one word.
+one edit away ("internationel" is one edit from the statutes' English "international"), and
+Swedish text at large has these slips too: å, ä and ö typed as a and o ("maste", "natverk",
+and in a compound the corpus never writes: "natverksarbetet"), and a double consonant typed
+single ("internationelt", "alvarlig"), which is a slip even at a word's end, never another
+inflection. A compound written apart ("region beredningen") is joined when the corpus writes
+it as one word.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -27,26 +32,31 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.language.analysis import STOP_WORDS, WORD, is_english
 from assistant.language.evidence import PLAIN_LETTERS, common_prefix_length
+from assistant.language.lexicon import Lexicon
 
 MIN_LENGTH = 6  # shorter words have too many neighbours one edit away
-MIN_COUNT = 2  # a correction is a word the corpus uses more than once, not another typo
+LONG_LENGTH = 10  # a word this long is seldom two edits from another word
 MIN_FOLDED_LENGTH = 4  # "maste" is "måste"; "lan" could be "län" or "lån"
 
 
 class Speller:
-    def __init__(self, vocabulary: Counter[str], known: Callable[[str], bool]) -> None:
+    def __init__(
+        self, vocabulary: Counter[str], known: Callable[[str], bool], lexicon: Lexicon
+    ) -> None:
         """`vocabulary`: the corpus's words and their counts; `known`: whether a word is the
         corpus's in some inflection (then it is spelt as the corpus spells it)."""
         self.counts = vocabulary
-        self.words = [
-            w for w, n in vocabulary.items() if n >= MIN_COUNT and len(w) >= MIN_LENGTH - 1
-        ]
         self.known = known
+        self.lexicon = lexicon
+        self.words: dict[str, list[str]] = defaultdict(list)  # first letter → corpus words
+        for w in vocabulary:
+            if len(w) >= MIN_LENGTH - 1:
+                self.words[w[0]].append(w)
         # Each plain spelling (no å, ä, ö) → the corpus's most used word spelt so.
         self.accented: dict[str, str] = {}
-        for w, n in vocabulary.most_common():
+        for w, _ in vocabulary.most_common():
             plain = w.translate(PLAIN_LETTERS)
-            if n >= MIN_COUNT and plain != w and len(w) >= MIN_FOLDED_LENGTH:
+            if plain != w and len(w) >= MIN_FOLDED_LENGTH:
                 self.accented.setdefault(plain, w)
 
     def correct(self, question: str) -> str:
@@ -78,25 +88,47 @@ class Speller:
         return word in self.counts or (inflected and "-" not in word and self.known(word))
 
     def word(self, word: str) -> str:
-        if not word.islower() or not word.isalpha() or word in STOP_WORDS or word in self.counts:
+        """A lower-case word, or one capitalised only at its first letter (the question's
+        first word, a name), which keeps its capital. "AER" and "EU" are left alone."""
+        lower = word.lower()
+        if not word.isalpha() or lower in STOP_WORDS or lower in self.counts:
             return word
+        if word != lower and (not word[1:].islower() or self.lexicon.knows(lower)):
+            return word  # an acronym, or a name Swedish text uses
+        fixed = self._corrected(lower)
+        return fixed if word == lower else fixed[0].upper() + fixed[1:]
+
+    def _corrected(self, word: str) -> str:
         if word in self.accented:
             return self.accented[word]
+        lexicon = self.lexicon
+        if len(word) >= MIN_FOLDED_LENGTH and not lexicon.knows(word) and word in lexicon.accented:
+            return lexicon.accented[word]
         if len(word) < MIN_LENGTH or self.known(word):
             return word
         compound = self._plain_compound(word)
         if compound:
             return compound
-        found = process.extract(
-            word, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=10
-        )
-        candidates = [
+        near = _near(word, self.words[word[0]], 1)
+        doubled = [w for w in near if _doubled(word, w)]
+        if doubled:
+            return max(doubled, key=self.counts.__getitem__)
+        if lexicon.knows(word):
+            return word  # a real word the corpus does not use: "uppfattas"
+        near = [w for w in near if not _other_ending(word, w)]
+        if near:  # among equals, the word the corpus uses most
+            return max(near, key=self.counts.__getitem__)
+        common = [
             w
-            for w, *_ in found
-            if w[0] == word[0] and (_doubled(word, w) or not _other_ending(word, w))
+            for w in _near(word, lexicon.common[word[0]], 1)
+            if _doubled(word, w) or not _other_ending(word, w)
         ]
-        # A double consonant typed single first; among equals, the word the corpus uses most.
-        return max(candidates, key=lambda w: (_doubled(word, w), self.counts[w]), default=word)
+        if common:  # a double consonant first, then the most common: the lexicon's order
+            return max(common, key=lambda w: _doubled(word, w))
+        if len(word) >= LONG_LENGTH:
+            far = [w for w in _near(word, self.words[word[0]], 2) if not _other_ending(word, w)]
+            return max(far, key=self.counts.__getitem__, default=word)
+        return word
 
     def _plain_compound(self, word: str) -> str | None:
         """A compound whose parts are corpus words once å, ä and ö are restored in one of them:
@@ -113,6 +145,14 @@ class Speller:
                 if first and second:
                     return first + link + second
         return None
+
+
+def _near(word: str, words: list[str], edits: int) -> list[str]:
+    """The words at most `edits` edits from `word`, in the order `words` lists them."""
+    found = process.extract(
+        word, words, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=10
+    )
+    return [words[i] for *_, i in sorted(found, key=lambda hit: hit[2])]
 
 
 def _joinable(word: str) -> bool:

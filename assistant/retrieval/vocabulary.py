@@ -6,6 +6,7 @@ Bound to one snapshot, so every word of one question is weighed against the same
 from __future__ import annotations
 
 from assistant.language.analysis import compound_parts
+from assistant.language.lexicon import swedish
 from assistant.language.spelling import Speller
 from assistant.retrieval.snapshot import Snapshot
 from assistant.retrieval.terms import Terms, idf, plain_form
@@ -34,5 +35,5 @@ class Vocabulary:
         """The question with its misspelt words spelt as the corpus spells them."""
         snapshot = self.snapshot
         if snapshot.speller is None:  # once per snapshot: it lists the corpus's words
-            snapshot.speller = Speller(snapshot.vocabulary, self.known_word)
+            snapshot.speller = Speller(snapshot.vocabulary, self.known_word, swedish())
         return snapshot.speller.correct(question)
