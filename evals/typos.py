@@ -1,4 +1,5 @@
-"""Typos nobody here chose: each question as written and with one machine-made typo.
+"""Typos nobody here chose: each question as written, with one machine-made typo, and typed
+without å, ä and ö.
 
     python -m evals typos [--distractors N] [--set dev|test]
 
@@ -6,7 +7,8 @@ The question sets hold the typos their writers thought of, and the speller was t
 development set's. Here every single-turn answerable question gets one slip a hurried writer
 makes in one of its words of seven letters or more (a letter dropped, two swapped, a
 neighbouring key hit instead or as well; the first letter kept), twice with different seeds,
-and the answers with and without the slip are compared on the same index.
+and is asked once more as a foreign keyboard types it (å and ä as a, ö as o), and the answers
+are compared with those to the question as written, on the same index.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ SEEDS = (1, 2)
 LONG_WORD = re.compile(r"[a-zåäö]{7,}")
 # A Swedish keyboard's rows: a neighbouring key is the one left or right of the meant one.
 ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm")
+UNDOTTED = str.maketrans("åäöÅÄÖ", "aaoAAO")
 NEIGHBOURS = {
     key: row[max(i - 1, 0) : i] + row[i + 1 : i + 2] for row in ROWS for i, key in enumerate(row)
 }
@@ -75,25 +78,27 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     assistant, _ = build_assistant(Settings(), args.distractors)
     assistant.warm_up()
-    written: list[ItemResult] = []
-    slipped: list[ItemResult] = []
+    asked: dict[str, list[ItemResult]] = {"as written": [], "one typo": [], "no å, ä, ö": []}
     for item in load_gold(SETS[args.set]):
         if not askable(item, statutes=args.distractors > 0):
             continue
+        question = item.turns[0]
+        asked["as written"].append(run_item(assistant, item))
         for seed in SEEDS:
-            typed = with_typo(item.turns[0], random.Random(f"{item.id}-{seed}"))
+            typed = with_typo(question, random.Random(f"{item.id}-{seed}"))
             if typed:
-                written.append(run_item(assistant, item))
-                slipped.append(run_item(assistant, replace_turns(item, typed)))
-    table = Table(title=f"{args.set} set, {assistant.store.count()} chunks: one typo a question")
+                asked["one typo"].append(run_item(assistant, replace_turns(item, typed)))
+        undotted = replace_turns(item, question.translate(UNDOTTED))
+        asked["no å, ä, ö"].append(run_item(assistant, undotted))
+    table = Table(title=f"{args.set} set, {assistant.store.count()} chunks")
     for column in ("questions", "asked", "n", "R@5", "key facts", "false declines"):
         table.add_column(column)
     for kind, statute in (("policies", False), ("statutes", True)):
-        for asked, results in (("as written", written), ("with a typo", slipped)):
+        for way, results in asked.items():
             chosen = [r for r in results if r.item.category.startswith("statute") == statute]
             if chosen:
                 f = figures(chosen, False)
                 shown = (f.recall_at_5, f.key_facts, f.false_declines)
                 cells = ["-" if x is None else f"{x:.2f}" for x in shown]
-                table.add_row(kind, asked, str(f.n), *cells)
+                table.add_row(kind, way, str(f.n), *cells)
     Console().print(table)

@@ -2,11 +2,12 @@
 
 The corpus alone cannot tell a typo from a word it never uses. "konferenser", "bestämmer" and
 "utomlands" are everyday words no policy may contain; typed as "knferenser" they are still
-typos, and "Kalmars" is a real name one edit from some corpus word. So the speller also asks
-Swedish at large, as wordfreq's Swedish list (subtitles, Wikipedia, news and web text; 340,000
-words, bundled in the package, data CC BY-SA 4.0) counts it.
+typos, and a name such as "Kalmars" is no typo of some corpus word. Nor can it tell which
+word "nar" or "pa" stands for when a question is typed without å, ä and ö. So the speller also
+asks Swedish at large, as wordfreq's Swedish list (subtitles, Wikipedia, news and web text;
+340,000 words, bundled in the package, data CC BY-SA 4.0) counts it.
 
-Loaded once per process on the first question (about 0.7 s and 40 MB), never at import.
+Loaded once per process on the first question (about 1.5 s and 40 MB), never at import.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from assistant.language.evidence import PLAIN_LETTERS
 # 10^(-i/100) of the time. Up to bucket 700 a word is seen at least once in ten million words:
 # common enough to be what a typo stands for, where the list's rarest words include typos.
 COMMON_BUCKETS = 701
-MIN_LENGTH = 4  # "maste" is "måste"; shorter words are left to the corpus
+# A word typed without its dots is read with them when that word is half a zipf unit (three
+# times) more common than the plain spelling: "nar" is "när", "vart" stays "vart" ("vårt").
+CLEARLY_MORE_COMMON = 50
+MIN_LENGTH = 4  # shorter words are no typos the speller reads
 
 
 class Lexicon:
@@ -31,17 +35,27 @@ class Lexicon:
         """`buckets`: words by frequency, most common first, as wordfreq lists them."""
         words: set[str] = set()
         self.common: dict[str, list[str]] = defaultdict(list)  # first letter → words
-        self.accented: dict[str, str] = {}  # plain spelling (a, o) → the word with å, ä, ö
+        ranks: dict[str, int] = {}
+        dotted: dict[str, tuple[int, str]] = {}  # plain spelling → the likeliest dotted word
         for rank, bucket in enumerate(buckets):
             for word in bucket:
-                if len(word) < MIN_LENGTH or not word.isalpha():
+                if not word.isalpha():
                     continue
-                words.add(word)
-                if rank < COMMON_BUCKETS:
-                    self.common[word[0]].append(word)
-                    plain = word.translate(PLAIN_LETTERS)
-                    if plain != word:
-                        self.accented.setdefault(plain, word)
+                ranks.setdefault(word, rank)
+                plain = word.translate(PLAIN_LETTERS)
+                if plain != word and rank < COMMON_BUCKETS:
+                    dotted.setdefault(plain, (rank, word))
+                if len(word) >= MIN_LENGTH:
+                    words.add(word)
+                    if rank < COMMON_BUCKETS:
+                        self.common[word[0]].append(word)
+        # Plain spelling (a, o) → the word with å, ä or ö it far more likely stands for: not
+        # when the plain spelling is a word nearly as common ("har" and "här").
+        self.accented = {
+            plain: word
+            for plain, (rank, word) in dotted.items()
+            if ranks.get(plain, len(ranks)) - rank >= CLEARLY_MORE_COMMON
+        }
         self.words = frozenset(words)
 
     def knows(self, word: str) -> bool:

@@ -23,6 +23,7 @@ it as one word.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from itertools import pairwise
@@ -37,6 +38,7 @@ from assistant.language.lexicon import Lexicon
 MIN_LENGTH = 6  # shorter words have too many neighbours one edit away
 LONG_LENGTH = 10  # a word this long is seldom two edits from another word
 MIN_FOLDED_LENGTH = 4  # "maste" is "måste"; "lan" could be "län" or "lån"
+DOTTED = re.compile("[åäöÅÄÖ]")
 
 
 class Speller:
@@ -62,7 +64,19 @@ class Speller:
     def correct(self, question: str) -> str:
         if is_english(question):
             return question
+        if not DOTTED.search(question):
+            # Typed without å, ä and ö (a foreign keyboard, a hurried phone): every word, short
+            # and function words too ("nar", "pa", "Jonkoping"), is read with the letters it
+            # far more likely has. A question that has them anywhere is read as written.
+            question = WORD.sub(lambda m: self._dotted(m.group(0)), question)
         return self._joined(WORD.sub(lambda m: self.word(m.group(0)), question))
+
+    def _dotted(self, word: str) -> str:
+        lower = word.lower()
+        if lower in self.counts or not (word == lower or word[1:] == lower[1:]):
+            return word
+        dotted = self.lexicon.accented.get(lower, lower)
+        return dotted if word == lower else dotted[0].upper() + dotted[1:]
 
     def _joined(self, question: str) -> str:
         """A compound written apart, as Swedish writers often do, is read as one word when the
@@ -102,7 +116,7 @@ class Speller:
         if word in self.accented:
             return self.accented[word]
         lexicon = self.lexicon
-        if len(word) >= MIN_FOLDED_LENGTH and not lexicon.knows(word) and word in lexicon.accented:
+        if len(word) >= MIN_FOLDED_LENGTH and word in lexicon.accented:
             return lexicon.accented[word]
         if len(word) < MIN_LENGTH or self.known(word):
             return word
