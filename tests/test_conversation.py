@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from assistant.answering.conversation import organisations_from_names, standalone_question
+from assistant.service import Assistant
+from assistant.types import Message
 
 ORGANISATIONS = organisations_from_names(["Landstinget Dalarna", "Landstinget i Jönköpings län"])
 
@@ -91,3 +93,39 @@ def test_comparisons_are_recognised_and_each_side_asked_without_the_other() -> N
         "Vem antar policyn i Dalarna respektive i Jönköping?", dalarna, [jonkoping]
     )
     assert "Jönköping" not in asked and "Dalarna" in asked
+
+
+def test_greetings_lead_ins_thanks_and_signatures_are_not_part_of_the_question() -> None:
+    for message in (
+        "Hej! Vem antar policyn?",
+        "Snabb fråga: vem antar policyn?",
+        "Vem antar policyn? Tack på förhand!",
+        "Hej, jag jobbar på en vårdcentral och undrar en sak. Vem antar policyn?",
+        "Vem antar policyn? Mvh Karin",
+    ):
+        assert standalone_question([message], ORGANISATIONS) == "Vem antar policyn?"
+    # What the lead-in says about the topic, and words that only look like thanks, stay.
+    for message in (
+        "Jag har en fråga om EU-medel: vem ansvarar?",
+        "Tack vare vad ska Dalarna växa?",
+        "Vilka frågor bereder regionberedningen?",
+        "Tack!",
+    ):
+        assert standalone_question([message], ORGANISATIONS) == message
+    turns = ["Vem antar policyn i Dalarna?", "Tack! Och vem ansvarar för inriktningen?"]
+    assert standalone_question(turns, ORGANISATIONS) == (
+        "Och vem ansvarar för inriktningen? (Landstinget Dalarna)"
+    )
+
+
+def test_a_signed_question_is_answered_as_the_question_alone(
+    corpus_assistant: Assistant,
+) -> None:
+    """A signature's name is no name the documents must mention: signed, the question was
+    declined."""
+    question = "Vem antar policyn för internationellt arbete i Jönköping?"
+    plain = corpus_assistant.respond([Message("user", question)])
+    signed = corpus_assistant.respond([Message("user", f"Hej! {question} Tack! Mvh Karin")])
+    assert signed.answer.answered
+    assert signed.answer.text == plain.answer.text
+    assert "landstingsfullmäktige" in signed.answer.text.lower()

@@ -28,6 +28,25 @@ INSTRUCTION = re.compile(
     r"\s+(?:att\s+|that\s+)?",
     re.IGNORECASE,
 )
+# What a message says around its question: a greeting, a lead-in that only announces it ("Snabb
+# fråga:", "jag undrar en sak."), thanks and a signature. A signature's name is no name the
+# documents must mention, and the question's own first word tells what it asks for.
+GREETING = re.compile(
+    r"^\s*(?:hej(?:san|hej)?|hallå|tjena|god (?:morgon|dag|eftermiddag|kväll)|"
+    r"hi|hello|hey|good (?:morning|afternoon|evening)|(?:tack|thanks)(?: så mycket)?(?=\s*[,.!]))"
+    r"\b[\s,!.]*",
+    re.IGNORECASE,
+)
+LEAD_IN = re.compile(
+    r"^(?!\s*(?:när|var|vem|vad|hur|vilken|vilket|vilka|varför|when|where|who|what|how|which|why)"
+    r"\b)(?![^.?!:]*\b(?:om|about|angående|gällande|kring)\b)"  # a topic stays: "en fråga om X:"
+    r"[^.?!:]{0,80}\b(?:fråga|undrar|undran|question|wondering|wonder)\b[^.?!:]*[.:!]\s*",
+    re.IGNORECASE,
+)
+SIGN_OFF = re.compile(
+    r"(?<=[?.!])[^?]*\b(?:tack|mvh|hälsningar|hälsning|thanks|thank you|regards|cheers)\b[^?]*$",
+    re.IGNORECASE,
+)
 # A pronoun that stands for what the previous question was about: the question's last word
 # ("Vilken domstol prövar det?", "Vem skrev under med henne?") or the subject after an auxiliary
 # verb ("Hur snabbt ska den svara?", "Vad får det innehålla?"), but not "den som".
@@ -118,8 +137,18 @@ def mentioned_all(text: str, organisations: list[Organisation]) -> list[Organisa
     return found
 
 
+def asked(message: str) -> str:
+    """The question a message asks, without the greeting, lead-in, thanks and signature around
+    it: "Hej! Snabb fråga: vem antar policyn? Tack på förhand! Mvh Karin" asks "Vem antar
+    policyn?". A message that is nothing but those is kept as it is."""
+    question = SIGN_OFF.sub("", LEAD_IN.sub("", GREETING.sub("", message, count=1), count=1))
+    question = question.strip()
+    return question[0].upper() + question[1:] if question else message.strip()
+
+
 def standalone_question(messages: list[str], organisations: list[Organisation]) -> str:
     """The user's last question, made to stand alone using the user's earlier questions."""
+    messages = [asked(m) for m in messages]
     question = INSTRUCTION.sub("", messages[-1]).strip() or messages[-1].strip()
     if len(messages) < 2:
         return question
