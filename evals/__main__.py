@@ -2,7 +2,7 @@
 
 python -m evals run [--distractors N] [--no-baseline] [--details]
 python -m evals ablation [--distractors N]
-python -m evals typos [--distractors N] [--set dev|test]
+python -m evals variants [--distractors N] [--set dev|test]
 python -m evals ingest-benchmark [--minutes M]
 python -m evals load-benchmark [--seconds S] [--clients 1 8 16] [--workers 1 2]
 python -m evals scale-benchmark --source DATA_DIR [--sizes 0 500 2000 all]
@@ -47,7 +47,7 @@ def run(argv: list[str]) -> None:
 # Each benchmark's module; its `main(argv)` runs it. Imported only when asked for.
 MODULES = {
     "ablation": "evals.ablation",
-    "typos": "evals.typos",
+    "variants": "evals.variants",
     "ingest-benchmark": "evals.ingest_benchmark",
     "load-benchmark": "evals.load_benchmark",
     "labelled-load": "evals.labelled_load",

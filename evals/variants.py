@@ -1,14 +1,15 @@
-"""Typos nobody here chose: each question as written, with one machine-made typo, and typed
-without å, ä and ö.
+"""Questions as nobody here wrote them: each question as written, with one machine-made typo,
+typed without å, ä and ö, and framed by a greeting, thanks or a signature.
 
-    python -m evals typos [--distractors N] [--set dev|test]
+    python -m evals variants [--distractors N] [--set dev|test]
 
 The question sets hold the typos their writers thought of, and the speller was tuned on the
 development set's. Here every single-turn answerable question gets one slip a hurried writer
 makes in one of its words of seven letters or more (a letter dropped, two swapped, a
 neighbouring key hit instead or as well; the first letter kept), twice with different seeds,
-and is asked once more as a foreign keyboard types it (å and ä as a, ö as o), and the answers
-are compared with those to the question as written, on the same index.
+is asked once more as a foreign keyboard types it (å and ä as a, ö as o), and in each of four
+frames staff write around a question; the answers are compared with those to the question as
+written, on the same index.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ LONG_WORD = re.compile(r"[a-zåäö]{7,}")
 # A Swedish keyboard's rows: a neighbouring key is the one left or right of the meant one.
 ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm")
 UNDOTTED = str.maketrans("åäöÅÄÖ", "aaoAAO")
+FRAMES = (
+    "Hejsan! {question}",
+    "God morgon, jag har en fråga. {question}",
+    "{question} Mvh Karin",
+    "Hallå, en fråga: {lowered} Tack så mycket!",
+)
 NEIGHBOURS = {
     key: row[max(i - 1, 0) : i] + row[i + 1 : i + 2] for row in ROWS for i, key in enumerate(row)
 }
@@ -72,13 +79,18 @@ def replace_turns(item: GoldItem, question: str) -> GoldItem:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m evals typos", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m evals variants", description=__doc__)
     parser.add_argument("--distractors", type=int, default=0)
     parser.add_argument("--set", choices=sorted(SETS), default="dev")
     args = parser.parse_args(argv)
     assistant, _ = build_assistant(Settings(), args.distractors)
     assistant.warm_up()
-    asked: dict[str, list[ItemResult]] = {"as written": [], "one typo": [], "no å, ä, ö": []}
+    asked: dict[str, list[ItemResult]] = {
+        "as written": [],
+        "one typo": [],
+        "no å, ä, ö": [],
+        "framed": [],
+    }
     for item in load_gold(SETS[args.set]):
         if not askable(item, statutes=args.distractors > 0):
             continue
@@ -90,6 +102,10 @@ def main(argv: list[str] | None = None) -> None:
                 asked["one typo"].append(run_item(assistant, replace_turns(item, typed)))
         undotted = replace_turns(item, question.translate(UNDOTTED))
         asked["no å, ä, ö"].append(run_item(assistant, undotted))
+        lowered = question[0].lower() + question[1:]
+        for frame in FRAMES:
+            framed = replace_turns(item, frame.format(question=question, lowered=lowered))
+            asked["framed"].append(run_item(assistant, framed))
     table = Table(title=f"{args.set} set, {assistant.store.count()} chunks")
     for column in ("questions", "asked", "n", "R@5", "key facts", "false declines"):
         table.add_column(column)
