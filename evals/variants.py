@@ -15,9 +15,9 @@ written, on the same index.
 from __future__ import annotations
 
 import argparse
-import copy
 import random
 import re
+from dataclasses import replace
 
 from rich.console import Console
 from rich.table import Table
@@ -72,12 +72,6 @@ def askable(item: GoldItem, statutes: bool) -> bool:
     )
 
 
-def replace_turns(item: GoldItem, question: str) -> GoldItem:
-    typed = copy.copy(item)
-    typed.turns = [question]
-    return typed
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m evals variants", description=__doc__)
     parser.add_argument("--distractors", type=int, default=0)
@@ -99,12 +93,12 @@ def main(argv: list[str] | None = None) -> None:
         for seed in SEEDS:
             typed = with_typo(question, random.Random(f"{item.id}-{seed}"))
             if typed:
-                asked["one typo"].append(run_item(assistant, replace_turns(item, typed)))
-        undotted = replace_turns(item, question.translate(UNDOTTED))
+                asked["one typo"].append(run_item(assistant, replace(item, turns=[typed])))
+        undotted = replace(item, turns=[question.translate(UNDOTTED)])
         asked["no å, ä, ö"].append(run_item(assistant, undotted))
         lowered = question[0].lower() + question[1:]
         for frame in FRAMES:
-            framed = replace_turns(item, frame.format(question=question, lowered=lowered))
+            framed = replace(item, turns=[frame.format(question=question, lowered=lowered)])
             asked["framed"].append(run_item(assistant, framed))
     table = Table(title=f"{args.set} set, {assistant.store.count()} chunks")
     for column in ("questions", "asked", "n", "R@5", "key facts", "false declines"):

@@ -13,7 +13,7 @@ from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
 from assistant.language.analysis import Analyzer, is_english
 from assistant.language.everyday import everyday_phrases
-from assistant.language.evidence import cue_words, match
+from assistant.language.evidence import cue_words, match, typed_without_dots
 from assistant.language.glossary import to_swedish
 
 
@@ -59,7 +59,7 @@ class QuestionTerms:
             key: max(question.vocabulary.term_weight(w) for w in group)
             for key, group in terms.items()
         }
-        plain = not is_english(question.text) and not set("åäöÅÄÖ") & set(question.text)
+        plain = not is_english(question.text) and typed_without_dots(question.text)
         return cls(weights, context_credit, terms, parts, plain)
 
     def coverage(self, units: list[Unit], context_credit: float | None = None) -> float:

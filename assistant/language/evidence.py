@@ -17,6 +17,14 @@ from assistant.language.glossary import to_swedish
 
 # Å, ä and ö as staff type them on a keyboard without them: "jonkoping".
 PLAIN_LETTERS = str.maketrans("åäö", "aao")
+DOTTED = re.compile("[åäöÅÄÖ]")
+
+
+def typed_without_dots(text: str) -> bool:
+    """Whether a text has no å, ä or ö anywhere: then its writer typed them as a and o."""
+    return not DOTTED.search(text)
+
+
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
 MONEY_CUE = re.compile(
     r"\b(hur mycket pengar|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|tjänar|"

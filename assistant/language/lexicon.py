@@ -54,7 +54,7 @@ class Lexicon:
         self.accented = {
             plain: word
             for plain, (rank, word) in dotted.items()
-            if ranks.get(plain, len(ranks)) - rank >= CLEARLY_MORE_COMMON
+            if plain not in ranks or ranks[plain] - rank >= CLEARLY_MORE_COMMON
         }
         self.words = frozenset(words)
 

@@ -23,7 +23,6 @@ it as one word.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from itertools import pairwise
@@ -32,13 +31,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.language.analysis import STOP_WORDS, WORD, is_english
-from assistant.language.evidence import PLAIN_LETTERS, common_prefix_length
+from assistant.language.evidence import PLAIN_LETTERS, common_prefix_length, typed_without_dots
 from assistant.language.lexicon import Lexicon
 
 MIN_LENGTH = 6  # shorter words have too many neighbours one edit away
 LONG_LENGTH = 10  # a word this long is seldom two edits from another word
 MIN_FOLDED_LENGTH = 4  # "maste" is "måste"; "lan" could be "län" or "lån"
-DOTTED = re.compile("[åäöÅÄÖ]")
 
 
 class Speller:
@@ -64,7 +62,7 @@ class Speller:
     def correct(self, question: str) -> str:
         if is_english(question):
             return question
-        if not DOTTED.search(question):
+        if typed_without_dots(question):
             # Typed without å, ä and ö (a foreign keyboard, a hurried phone): every word, short
             # and function words too ("nar", "pa", "Jonkoping"), is read with the letters it
             # far more likely has. A question that has them anywhere is read as written.
@@ -73,10 +71,9 @@ class Speller:
 
     def _dotted(self, word: str) -> str:
         lower = word.lower()
-        if lower in self.counts or not (word == lower or word[1:] == lower[1:]):
+        if lower in self.counts or not _lower_or_capitalised(word):
             return word
-        dotted = self.lexicon.accented.get(lower, lower)
-        return dotted if word == lower else dotted[0].upper() + dotted[1:]
+        return _cased_as(word, self.lexicon.accented.get(lower, lower))
 
     def _joined(self, question: str) -> str:
         """A compound written apart, as Swedish writers often do, is read as one word when the
@@ -107,10 +104,9 @@ class Speller:
         lower = word.lower()
         if not word.isalpha() or lower in STOP_WORDS or lower in self.counts:
             return word
-        if word != lower and (not word[1:].islower() or self.lexicon.knows(lower)):
+        if not _lower_or_capitalised(word) or (word != lower and self.lexicon.knows(lower)):
             return word  # an acronym, or a name Swedish text uses
-        fixed = self._corrected(lower)
-        return fixed if word == lower else fixed[0].upper() + fixed[1:]
+        return _cased_as(word, self._corrected(lower))
 
     def _corrected(self, word: str) -> str:
         if word in self.accented:
@@ -159,6 +155,16 @@ class Speller:
                 if first and second:
                     return first + link + second
         return None
+
+
+def _lower_or_capitalised(word: str) -> bool:
+    """Lower case, or a capital first letter only: "AER" and "EU" are acronyms."""
+    return word[1:] == word[1:].lower()
+
+
+def _cased_as(word: str, corrected: str) -> str:
+    """The correction of a lower-cased word, with the word's capital back."""
+    return corrected if word == word.lower() else corrected[0].upper() + corrected[1:]
 
 
 def _near(word: str, words: list[str], edits: int) -> list[str]:
