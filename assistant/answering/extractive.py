@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from assistant.answering.options import ExtractiveOptions
 from assistant.answering.protocol import Draft, Question, stream_lines
 from assistant.answering.question_terms import QuestionTerms
-from assistant.answering.quotes import Unit, quotable_units
+from assistant.answering.quotes import Unit, quotable_units, with_their_stycke
 from assistant.answering.selection import choose_quotes, unit_score
 from assistant.answering.support import fits, supported
 from assistant.answering.writing import DECLINE, answer_lines, closest_lines
@@ -46,7 +46,9 @@ class ExtractiveAnswerer:
             reverse=True,
         )
         positions = [p.position for p in passages]
-        chosen = choose_quotes(question.text, units, scored, terms, positions, self.options)
+        chosen = with_their_stycke(
+            choose_quotes(question.text, units, scored, terms, positions, self.options), units
+        )
         coverage = self._coverage(question, chosen, terms)
         dense = max((passages[u.passage].dense_similarity or 0.0 for u in chosen), default=0.0)
         if not supported(question, chosen, coverage, dense, self.options):

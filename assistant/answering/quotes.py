@@ -21,6 +21,10 @@ class Unit:
     context: set[str]  # organisation, title and heading trail
     is_list: bool
     heading: set[str] = field(default_factory=set)  # the nearest heading's words
+    # The stycke (block of text) the sentence lies in, and that stycke's length; None for
+    # list items and for a quote that runs on across blocks.
+    block: int | None = None
+    block_length: int = 0
 
 
 def quotable_units(passages: list[Passage], analyzer: Analyzer) -> list[Unit]:
@@ -30,12 +34,15 @@ def quotable_units(passages: list[Passage], analyzer: Analyzer) -> list[Unit]:
             analyzer.words(f"{passage.organisation or ''} {passage.title} {passage.section}")
         )
         heading = set(analyzer.words(passage.section.split(" › ")[-1]))
+        blocks = [b.strip() for b in passage.text.split("\n\n") if b.strip()]
         for part in quotable_parts(passage):
             if len(WORD.findall(part)) >= 2:
                 words = set(analyzer.words(part))
-                units.append(
-                    Unit(i, passage.doc_id, part, words, context, passage.is_list, heading)
-                )
+                unit = Unit(i, passage.doc_id, part, words, context, passage.is_list, heading)
+                if not passage.is_list:
+                    unit.block = next((n for n, b in enumerate(blocks) if part in b), None)
+                    unit.block_length = len(blocks[unit.block]) if unit.block is not None else 0
+                units.append(unit)
     return units
 
 
@@ -58,3 +65,22 @@ def quotable_parts(passage: Passage) -> list[str]:
         parts.extend(sentences)
         run_on = bool(parts) and parts[-1][-1] not in ".!?;"
     return parts
+
+
+def with_their_stycke(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
+    """Each chosen sentence with the other sentences of its stycke, when that is short.
+
+    The sentences of one stycke qualify each other: "Fullmäktige får dock …", "Detsamma gäller
+    om …", "Detta gäller dock endast om …". Quoting the first without the rest states a rule
+    the text limits, and a question about the limit ("Måste ett olagligt beslut upphävas även
+    om det inte längre har någon betydelse?") is answered by the sentence it shares fewest
+    words with.
+    """
+    result: list[Unit] = []
+    for unit in chosen:
+        short = unit.block is not None and unit.block_length <= MAX_RUN_ON
+        group = [
+            u for u in units if short and u.passage == unit.passage and u.block == unit.block
+        ] or [unit]
+        result.extend(u for u in group if all(u is not r for r in result))
+    return result
