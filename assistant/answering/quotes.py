@@ -25,20 +25,21 @@ class Unit:
     # list items and for a quote that runs on across blocks.
     block: int | None = None
     block_length: int = 0
+    source: str = ""  # organisation, title and heading trail, as written
 
 
 def quotable_units(passages: list[Passage], analyzer: Analyzer) -> list[Unit]:
     units = []
     for i, passage in enumerate(passages):
-        context = set(
-            analyzer.words(f"{passage.organisation or ''} {passage.title} {passage.section}")
-        )
+        source = f"{passage.organisation or ''} {passage.title} {passage.section}"
+        context = set(analyzer.words(source))
         heading = set(analyzer.words(passage.section.split(" › ")[-1]))
         blocks = [b.strip() for b in passage.text.split("\n\n") if b.strip()]
         for part in quotable_parts(passage):
             if len(WORD.findall(part)) >= 2:
                 words = set(analyzer.words(part))
                 unit = Unit(i, passage.doc_id, part, words, context, passage.is_list, heading)
+                unit.source = source
                 if not passage.is_list:
                     unit.block = next((n for n, b in enumerate(blocks) if part in b), None)
                     unit.block_length = len(blocks[unit.block]) if unit.block is not None else 0

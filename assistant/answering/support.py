@@ -9,6 +9,7 @@ from __future__ import annotations
 from assistant.answering.options import ExtractiveOptions
 from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
+from assistant.language.acronyms import acronyms, spells_out
 from assistant.language.analysis import is_english
 from assistant.language.evidence import (
     IDENTITY_QUESTION,
@@ -41,7 +42,8 @@ def fits(question: Question, quotes: list[Unit]) -> bool:
     text = question.text
     evidence = " ".join(u.text for u in quotes)
     found = set().union(*(u.words | u.context for u in quotes))
-    if not _names_found(question, found):
+    sources = " ".join(dict.fromkeys(u.source for u in quotes))
+    if not _names_found(question, found, f"{evidence} {sources}"):
         return False
     if lacks_asked_fact(text, evidence):
         return False
@@ -50,8 +52,9 @@ def fits(question: Question, quotes: list[Unit]) -> bool:
     return not focus or match(focus.group(1).lower(), found) >= 0.7
 
 
-def _names_found(question: Question, found: set[str]) -> bool:
+def _names_found(question: Question, found: set[str], evidence: str) -> bool:
     english = is_english(question.text)
+    short = acronyms(question.text)
     for name in PROPER_NAME.findall(question.text):
         name = name.lower()
         if english and to_swedish([name]):
@@ -60,6 +63,8 @@ def _names_found(question: Question, found: set[str]) -> bool:
             continue
         if match(name, found) >= 0.7:
             continue  # the quotes name it, in some form or spelt right ("Jönkööping")
+        if name in short and spells_out(name, evidence):
+            continue  # "IVO": the quotes or their headings name "Inspektionen för vård och omsorg"
         if question.vocabulary.known_word(name):
             # A name the corpus knows but the quotes do not mention: the quotes are about
             # something else (another organisation, another body).
