@@ -36,6 +36,12 @@ from assistant.language.evidence import (
         # The question word decides, not a word about money further on.
         ("Vem upprättar förslaget till budget?", "who"),
         ("Who draws up the budget proposal?", "who"),
+        # A money noun the question word asks for is a sum; one it only talks about is not.
+        ("Vilken lön har landstingsdirektören?", "money"),
+        ("What is the budget for the cooperation?", "money"),
+        ("Hur stor är budgeten för EU-arbetet?", "money"),
+        ("Vad ska budgeten innehålla förutom anslagen?", None),
+        ("Får fullmäktige ändra arvodet under året?", None),
         ("Vad innebär internationellt arbete?", None),
         # A law answers these with its definition: "Med vårdskada avses …".
         ("Vad menas med vårdskada?", "definition"),

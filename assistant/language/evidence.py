@@ -26,9 +26,14 @@ def typed_without_dots(text: str) -> bool:
 
 
 # What kind of fact a question asks for, and the evidence an answer to it must contain.
+# A sum of money is asked for by words that ask it ("Vad kostar", "Hur mycket pengar"), or by a
+# money noun the question word asks for ("Vilken lön …", "What is the budget …"); a question
+# about what a budget shows or who adopts it is not answered by a sum.
 MONEY_CUE = re.compile(
-    r"\b(hur mycket pengar|budget\w*|kostnad\w*|kostar|belopp\w*|lön\w*|arvode\w*|tjänar|"
-    r"kronor|how much money|cost\w*|salary|earns?|price|paid)\b",
+    r"\b(hur mycket pengar|kostar|tjänar|kronor|how much money|costs?|earns?|price|paid)\b|"
+    r"\b(vilken|vilket|vad är|vad blir|hur stor[at]?|hur hög[at]?|what is|what's|which|"
+    r"how (?:large|high|big) is)\s+(?:\w+\s+){0,2}?"
+    r"(budget|kostnad|belopp|lön|arvode|salary|fee|sum)\w*",
     re.IGNORECASE,
 )
 AMOUNT_CUE = re.compile(r"\b(hur mycket|hur många|how much|how many)\b", re.IGNORECASE)
