@@ -87,8 +87,8 @@ class QuestionTerms:
 
     @staticmethod
     def _spelt_out(acronym: str, unit: Unit, context_credit: float) -> float:
-        """ "IVO" is covered by "Inspektionen för vård och omsorg" in the quote, or for less in
-        its headings."""
+        """An acronym is covered by the name it abbreviates, spelt out in the quote ("IVO" by
+        "Inspektionen för vård och omsorg"), or for less in its headings."""
         if spells_out(acronym, unit.text):
             return 1.0
         return context_credit if spells_out(acronym, unit.source) else 0.0

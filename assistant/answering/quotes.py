@@ -21,11 +21,10 @@ class Unit:
     context: set[str]  # organisation, title and heading trail
     is_list: bool
     heading: set[str] = field(default_factory=set)  # the nearest heading's words
-    # The stycke (block of text) the sentence lies in, and that stycke's length; None for
-    # list items and for a quote that runs on across blocks.
-    block: int | None = None
-    block_length: int = 0
     source: str = ""  # organisation, title and heading trail, as written
+    # The stycke (block of text) the sentence lies in; None for list items and for a quote
+    # that runs on across blocks.
+    stycke: str | None = None
 
 
 def quotable_units(passages: list[Passage], analyzer: Analyzer) -> list[Unit]:
@@ -38,12 +37,11 @@ def quotable_units(passages: list[Passage], analyzer: Analyzer) -> list[Unit]:
         for part in quotable_parts(passage):
             if len(WORD.findall(part)) >= 2:
                 words = set(analyzer.words(part))
-                unit = Unit(i, passage.doc_id, part, words, context, passage.is_list, heading)
-                unit.source = source
-                if not passage.is_list:
-                    unit.block = next((n for n, b in enumerate(blocks) if part in b), None)
-                    unit.block_length = len(blocks[unit.block]) if unit.block is not None else 0
-                units.append(unit)
+                listed = passage.is_list
+                stycke = None if listed else next((b for b in blocks if part in b), None)
+                units.append(
+                    Unit(i, passage.doc_id, part, words, context, listed, heading, source, stycke)
+                )
     return units
 
 
@@ -79,9 +77,9 @@ def with_their_stycke(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
     """
     result: list[Unit] = []
     for unit in chosen:
-        short = unit.block is not None and unit.block_length <= MAX_RUN_ON
+        short = unit.stycke is not None and len(unit.stycke) <= MAX_RUN_ON
         group = [
-            u for u in units if short and u.passage == unit.passage and u.block == unit.block
+            u for u in units if short and u.passage == unit.passage and u.stycke == unit.stycke
         ] or [unit]
         result.extend(u for u in group if all(u is not r for r in result))
     return result

@@ -42,8 +42,7 @@ def fits(question: Question, quotes: list[Unit]) -> bool:
     text = question.text
     evidence = " ".join(u.text for u in quotes)
     found = set().union(*(u.words | u.context for u in quotes))
-    sources = " ".join(dict.fromkeys(u.source for u in quotes))
-    if not _names_found(question, found, f"{evidence} {sources}"):
+    if not _names_found(question, found, quotes):
         return False
     if lacks_asked_fact(text, evidence):
         return False
@@ -52,7 +51,7 @@ def fits(question: Question, quotes: list[Unit]) -> bool:
     return not focus or match(focus.group(1).lower(), found) >= 0.7
 
 
-def _names_found(question: Question, found: set[str], evidence: str) -> bool:
+def _names_found(question: Question, found: set[str], quotes: list[Unit]) -> bool:
     english = is_english(question.text)
     short = acronyms(question.text)
     for name in PROPER_NAME.findall(question.text):
@@ -63,8 +62,10 @@ def _names_found(question: Question, found: set[str], evidence: str) -> bool:
             continue
         if match(name, found) >= 0.7:
             continue  # the quotes name it, in some form or spelt right ("Jönkööping")
-        if name in short and spells_out(name, evidence):
-            continue  # "IVO": the quotes or their headings name "Inspektionen för vård och omsorg"
+        if name in short and any(
+            spells_out(name, u.text) or spells_out(name, u.source) for u in quotes
+        ):
+            continue  # "IVO": a quote or its heading names "Inspektionen för vård och omsorg"
         if question.vocabulary.known_word(name):
             # A name the corpus knows but the quotes do not mention: the quotes are about
             # something else (another organisation, another body).
