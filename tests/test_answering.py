@@ -349,6 +349,16 @@ def test_a_sentence_is_quoted_with_the_rest_of_its_short_stycke(
     answer = ask(assistant, "Hur många röstberättigade krävs för ett folkinitiativ?")
     assert "minst tio procent" in answer.text
     assert "egenhändiga namnteckningar" not in answer.text, answer.text
+    # "enligt 12 kap. 13 § får …" is one sentence: cut after "kap.", its fragments lost to
+    # another paragraph's sentences.
+    answer = ask(
+        assistant,
+        "Får en förtroendevald som kan få en anmärkning vara med när fullmäktige behandlar "
+        "revisionsberättelsen?",
+    )
+    assert "anmärkning kan riktas enligt 12 kap. 13 § får, trots vad som anges i 48 §, delta" in (
+        answer.text
+    ), answer.text
 
 
 def test_an_acronym_is_answered_by_the_name_the_law_spells_out(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.language.acronyms import acronyms, spells_out
+from assistant.language.analysis import SENTENCE_BOUNDARY
 from assistant.language.evidence import (
     asked_kind,
     cue_words,
@@ -169,3 +170,14 @@ def test_an_acronym_is_spelt_out_by_the_initials_of_a_name() -> None:
     assert not spells_out("ivo", "i vissa områden")  # a name starts with a capital
     assert not spells_out("ivo", "Inspektionen ska")  # every initial, in order
     assert acronyms("Vad gör IVO:s inspektörer och EU?") == {"ivo"}  # two letters spell too much
+
+
+def test_a_chapter_reference_or_an_abbreviation_ends_no_sentence() -> None:
+    def sentences(text: str) -> list[str]:
+        return SENTENCE_BOUNDARY.split(text)
+
+    referring = "De som avses i 12 kap. 13 § får delta. Nästa mening."
+    assert sentences(referring) == ["De som avses i 12 kap. 13 § får delta.", "Nästa mening."]
+    closing = "Bestämmelser om revision finns i 12 kap. Fullmäktige väljer revisorer."
+    assert len(sentences(closing)) == 2  # a chapter named last does end its sentence
+    assert len(sentences("Samarbete med t.ex. Region Dalarna. Och EU.")) == 2

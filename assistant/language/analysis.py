@@ -20,8 +20,14 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_SWEDISH
 from assistant.types import Language
 
 WORD = re.compile(r"\w+(?:[-:]\w+)*|§+", re.UNICODE)
-# Sentence ends: after . ! ? or ; followed by space and something that starts a sentence.
-SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[\"'(«–\-]?[A-ZÅÄÖÉ0-9])")
+# Sentence ends: after . ! ? or ; followed by space and something that starts a sentence,
+# but not inside an abbreviation ("t.ex. Region", "bl.a. Sverige") or a reference to a
+# chapter's paragraph ("enligt 5 kap. 32 §"; "… finns i 5 kap. Den …" does end a sentence).
+SENTENCE_BOUNDARY = re.compile(
+    r"(?<=[.!?;])(?<!\bkap\.)(?<!\bt\.ex\.)(?<!\bbl\.a\.)(?<!\bs\.k\.)(?<!\bdvs\.)"
+    r"\s+(?=[\"'(«–\-]?[A-ZÅÄÖÉ0-9])"
+    r"|(?<=\bkap\.)\s+(?=[\"'(«–\-]?[A-ZÅÄÖÉ])"
+)
 # ... or a line break, where a long paragraph may also be cut.
 SENTENCE_END = re.compile(rf"{SENTENCE_BOUNDARY.pattern}|\n+")
 # Words that ask rather than tell; they carry no content for matching.
