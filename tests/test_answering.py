@@ -374,3 +374,12 @@ def test_an_acronym_is_answered_by_the_name_the_law_spells_out(
     assert "Inspektionen för vård och omsorg besluta om förbud" in answer.text
     # An acronym nothing spells out is still a name the documents do not mention.
     assert not ask(assistant, "Kan MSB besluta om förbud mot att utöva verksamhet?").answered
+
+
+def test_the_home_country_is_no_name_a_quote_must_mention(corpus_assistant: Assistant) -> None:
+    """Every document is written for Sweden, so "utanför Sverige" places the question and asks
+    nothing a quote must say; a place no document mentions still declines."""
+    answer = ask(corpus_assistant, "Vem antar Dalarnas policy för samarbete utanför Sverige?")
+    assert answer.answered, answer.text
+    assert "landstingsfullmäktige" in answer.text.lower()
+    assert not ask(corpus_assistant, "Vem antar Dalarnas policy för samarbete med Kaunas?").answered

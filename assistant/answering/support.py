@@ -10,7 +10,7 @@ from assistant.answering.options import ExtractiveOptions
 from assistant.answering.protocol import Question
 from assistant.answering.quotes import Unit
 from assistant.language.acronyms import acronyms, spells_out
-from assistant.language.analysis import is_english
+from assistant.language.analysis import STOP_WORDS, is_english
 from assistant.language.evidence import (
     IDENTITY_QUESTION,
     PROPER_NAME,
@@ -56,6 +56,8 @@ def _names_found(question: Question, found: set[str], quotes: list[Unit]) -> boo
     short = acronyms(question.text)
     for name in PROPER_NAME.findall(question.text):
         name = name.lower()
+        if name in STOP_WORDS:
+            continue  # no content: "i Sverige", where every document is written for
         if english and to_swedish([name]):
             # "the Patient Safety Act": words the glossary knows as English, not names, even
             # where the corpus holds the same letters.

@@ -62,7 +62,16 @@ QUESTION_WORDS = {
 }
 # Function words the bundled Swedish list lacks.
 MORE_SWEDISH = {"genom", "ska", "skall", "bör", "får", "samt", "också", "även", "via", "kunna"}
-STOP_WORDS = frozenset(STOPWORDS_SWEDISH) | frozenset(STOPWORDS_EN) | QUESTION_WORDS | MORE_SWEDISH
+# The country every document is written for: a question placing itself there ("Får en nämnd i
+# Sverige …", "kontakter utanför Sverige") names nothing a quote would have to say.
+HOME_COUNTRY = {"sverige", "sweden"}
+STOP_WORDS = (
+    frozenset(STOPWORDS_SWEDISH)
+    | frozenset(STOPWORDS_EN)
+    | QUESTION_WORDS
+    | MORE_SWEDISH
+    | HOME_COUNTRY
+)
 # Abbreviations of Swedish minutes and decisions, matched as the words they stand for.
 ABBREVIATIONS = {"dnr": "diarienummer", "kl": "klockan", "§": "paragraf", "§§": "paragraf"}
 ENGLISH_HINTS = frozenset(STOPWORDS_EN) - frozenset(STOPWORDS_SWEDISH)
