@@ -57,7 +57,7 @@ def _names_found(question: Question, found: set[str], quotes: list[Unit]) -> boo
     for name in PROPER_NAME.findall(question.text):
         name = name.lower()
         if name in STOP_WORDS:
-            continue  # no content: "i Sverige", where every document is written for
+            continue  # a word with no content ("i Sverige": every document is Swedish)
         if english and to_swedish([name]):
             # "the Patient Safety Act": words the glossary knows as English, not names, even
             # where the corpus holds the same letters.
