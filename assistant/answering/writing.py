@@ -35,14 +35,35 @@ def answer_lines(
     lines: list[str] = []
     current_doc = None
     as_list = len(chosen) > 1 and all(u.is_list for u in chosen)
+    previous: Unit | None = None
     for unit in chosen:
         passage = passages[unit.passage]
         if passage.doc_id != current_doc:
             current_doc = passage.doc_id
             lines.append(_frame(passage, english, as_list))
-        quote = f"{unit.text} [{number[unit.passage]}]"
-        lines.append(f"- {quote}" if as_list else quote)
+        marker = f" [{number[unit.passage]}]"
+        joined = _joined(previous, unit, lines[-1].removesuffix(marker), passage.text)
+        if joined is not None:
+            # One stycke reads as one paragraph with one citation, as the law prints it.
+            lines[-1] = f"{joined}{marker}"
+        else:
+            lines.append(f"- {unit.text}{marker}" if as_list else f"{unit.text}{marker}")
+        previous = unit
     return lines, [passages[p] for p in order]
+
+
+def _joined(previous: Unit | None, unit: Unit, quoted: str, source: str) -> str | None:
+    """The quote so far and the next sentence of its stycke as one verbatim span of the
+    source (whatever space lay between them), or None when the sentence starts a new line."""
+    if previous is None or unit.stycke is None:
+        return None
+    if previous.passage != unit.passage or previous.stycke != unit.stycke:
+        return None
+    start = source.find(quoted)
+    end = source.find(unit.text, start + len(quoted)) if start >= 0 else -1
+    if end < 0 or source[start + len(quoted) : end].strip():
+        return None  # not the next sentence in the source
+    return source[start : end + len(unit.text)]
 
 
 def _frame(passage: Passage, english: bool, as_list: bool) -> str:
