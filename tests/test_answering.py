@@ -7,7 +7,7 @@ import pytest
 from assistant.service import Assistant, InvalidQuestionError
 from assistant.settings import Settings
 from assistant.storage.embedders import CountingEmbeddings
-from assistant.types import Message
+from assistant.types import Message, Passage
 from ingest.indexing import Indexer
 from tests.conftest import require_shared
 
@@ -384,3 +384,23 @@ def test_the_home_country_is_no_name_a_quote_must_mention(corpus_assistant: Assi
     assert answer.answered, answer.text
     assert "landstingsfullmäktige" in answer.text.lower()
     assert not ask(corpus_assistant, "Vem antar Dalarnas policy för samarbete med Kaunas?").answered
+
+
+def test_sentences_of_one_stycke_share_a_line_only_where_they_are_adjacent() -> None:
+    """The joined line is the source's own span, its line break kept; two sentences with a
+    third between them stay two quotes, so no line shows text that was not chosen."""
+    from assistant.answering.quotes import quotable_units
+    from assistant.answering.writing import answer_lines
+    from assistant.language.analysis import Analyzer
+
+    text = (
+        "En nämnds sammanträden ska hållas inom stängda dörrar.\nNämnden får dock besluta att "
+        "dess sammanträden ska vara offentliga. Detta gäller inte ärenden som avser myndighets"
+        "utövning."
+    )
+    passage = Passage("c", "kl", "Kommunallag", "6 kap.", text, 0, "h")
+    rule, exception, limit = quotable_units([passage], Analyzer())
+    lines, _ = answer_lines([rule, exception], [passage], english=False)
+    assert lines[1] == text[: text.index(" Detta")] + " [1]"
+    lines, _ = answer_lines([rule, limit], [passage], english=False)
+    assert lines[1:] == [f"{rule.text} [1]", f"{limit.text} [1]"]
