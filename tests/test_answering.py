@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.language.swedish_terms import to_english
 from assistant.service import Assistant, InvalidQuestionError
 from assistant.settings import Settings
 from assistant.storage.embedders import CountingEmbeddings
@@ -76,6 +77,11 @@ def test_english_questions_get_an_english_frame_around_swedish_quotes(
     assert answer.answered
     assert answer.text.startswith("According to Internationell policy")
     assert "landstingsfullmäktige" in answer.text
+    # The frame ends with the English of the quote's key words, which cite nothing.
+    last = answer.text.splitlines()[-1]
+    assert last == "Swedish terms: landstingsfullmäktige = county council assembly; antar = adopts"
+    swedish = ask(corpus_assistant, "Vem antar den internationella policyn i Dalarna?")
+    assert "landstingsfullmäktige" in swedish.text and "Swedish terms" not in swedish.text
     # Capitalised English words are not names the quotes must mention, even when the corpus
     # happens to hold the same letters ("Regional", "Assembly").
     answer = ask(
@@ -404,3 +410,17 @@ def test_sentences_of_one_stycke_share_a_line_only_where_they_are_adjacent() -> 
     assert lines[1] == text[: text.index(" Detta")] + " [1]"
     lines, _ = answer_lines([rule, limit], [passage], english=False)
     assert lines[1:] == [f"{rule.text} [1]", f"{limit.text} [1]"]
+
+
+def test_swedish_terms_are_read_in_any_form_and_only_in_one_sense() -> None:
+    text = "Nämnden får besluta. Styrelsens förslag ska antas om parterna kan antas samtycka."
+    assert to_english(text) == [
+        ("Nämnden", "committee"),
+        ("besluta", "decide"),
+        ("Styrelsens", "executive board"),
+        ("förslag", "proposal"),
+        ("parterna", "party"),
+    ]
+    assert to_english("Denna policy gäller internationella kontakter.") == [
+        ("kontakter", "contacts")
+    ]

@@ -4,6 +4,7 @@ followed by its citation number; or the decline, in the question's language."""
 from __future__ import annotations
 
 from assistant.answering.quotes import Unit
+from assistant.language.swedish_terms import to_english
 from assistant.types import Language, Passage
 
 DECLINE = {
@@ -49,7 +50,16 @@ def answer_lines(
         else:
             lines.append(f"- {unit.text}{marker}" if as_list else f"{unit.text}{marker}")
         previous = unit
+    if english:
+        lines += swedish_terms([u.text for u in chosen])
     return lines, [passages[p] for p in order]
+
+
+def swedish_terms(quotes: list[str]) -> list[str]:
+    """Under an English answer, the English of its Swedish quotes' key words ("landstings-
+    fullmäktige = county council assembly"), so the reader sees where the answer lies."""
+    terms = to_english(" ".join(quotes))
+    return ["Swedish terms: " + "; ".join(f"{sv} = {en}" for sv, en in terms)] if terms else []
 
 
 def _joined(previous: Unit | None, unit: Unit, quoted: str, source: str) -> str | None:
@@ -84,4 +94,5 @@ def closest_lines(units: list[Unit], passage: Passage, language: Language) -> li
             break
         quoted.append(unit.text)
     frame = _frame(passage, language == "en", False)
-    return [CLOSEST[language], frame, *(f"{q} [1]" for q in quoted)]
+    terms = swedish_terms(quoted) if language == "en" else []
+    return [CLOSEST[language], frame, *(f"{q} [1]" for q in quoted), *terms]
