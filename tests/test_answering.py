@@ -424,3 +424,14 @@ def test_swedish_terms_are_read_in_any_form_and_only_in_one_sense() -> None:
     assert to_english("Denna policy gäller internationella kontakter.") == [
         ("kontakter", "contacts")
     ]
+
+
+def test_the_noun_of_what_kind_of_is_nothing_the_quote_must_hold(
+    corpus_assistant: Assistant,
+) -> None:
+    """'sorts' asks what kind; no policy writes it, and it weighed as much as 'projekt'."""
+    answer = ask(
+        corpus_assistant, "Vilken sorts projekt ska Jönköping samarbeta i över nationsgränser?"
+    )
+    assert answer.answered
+    assert "interregionala projekt" in answer.text

@@ -118,6 +118,11 @@ def test_the_words_asking_for_a_kind_of_fact_are_no_content() -> None:
     assert cue_words("Vem antar policyn?") == set()
     # "lång" asked about, not asked with, stays content.
     assert "lång" not in cue_words("Inom vilka områden har Dalarna lång erfarenhet?")
+    # The noun of "vilka slags", "på vilket sätt", "vilken typ av" asks what kind, or how.
+    assert {"slags"} <= cue_words("Genom vilka slags projekt ska Jönköping samarbeta?")
+    assert {"sätt"} <= cue_words("På vilket sätt ska nämnden informera?")
+    assert {"typ", "av"} <= cue_words("Vilken typ av beslut får överklagas?")
+    assert "sättet" not in cue_words("Vad är det bästa sättet att arbeta?")
 
 
 def test_a_sum_of_money_needs_a_currency() -> None:

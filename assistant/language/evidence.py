@@ -68,6 +68,12 @@ DEFINITION_CUE = re.compile(
     re.IGNORECASE,
 )
 TIME_CUE = re.compile(r"\b(vilken tid|what time|klockan)\b", re.IGNORECASE)
+# "Vilka slags projekt", "på vilket sätt", "vilken typ av": the question word's own noun, which
+# asks what kind or how and which no answer repeats.
+KIND_OF_CUE = re.compile(
+    r"\b(?:vilk(?:en|et|a)|vad för(?: en| ett)?)\s+(?:slags|sorts?|typ(?:er)?|sätt)\b(?:\s+av\b)?",
+    re.IGNORECASE,
+)
 LIST_CUE = re.compile(
     r"^\s*(vilka|which|what are|list|lista|nämn|genom vilka|hur ska)\b", re.IGNORECASE
 )
@@ -176,12 +182,15 @@ def asked_kind(question: str) -> str | None:
 
 def cue_words(question: str) -> set[str]:
     """The words of the phrase that asks for a kind of fact ("hur lång tid", "hur ofta",
-    "vilket datum"): the kind is checked on its own, so they are no content to cover."""
+    "vilket datum") or for what kind ("vilka slags"): the kind is checked on its own, or not
+    at all, so they are no content to cover."""
+    kind_of = KIND_OF_CUE.search(question)
+    words = {w.lower() for w in re.findall(r"\w+", kind_of.group(0))} if kind_of else set()
     for cue in (DATE_CUE, WHEN_CUE, FREQUENCY_CUE, TIME_CUE, AMOUNT_CUE):
         found = cue.search(question)
         if found:
-            return {w.lower() for w in re.findall(r"\w+", found.group(0))}
-    return set()
+            return words | {w.lower() for w in re.findall(r"\w+", found.group(0))}
+    return words
 
 
 def holds_kind(kind: str | None, text: str) -> bool:
