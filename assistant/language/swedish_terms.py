@@ -99,20 +99,21 @@ SWEDISH_TO_ENGLISH: dict[str, str] = {
     "vite": "fine",
 }
 
-# The endings a word takes: "nämnden", "styrelsens", "ärendena", "ledamöterna".
+# The endings a word takes: "nämnden", "styrelsens", "ärendena", "ledamöterna". Not the
+# analyser's INFLECTIONS, which hold "a" and "e" and would read "nämnda" and "nämnde"
+# ("mentioned") as a committee; tried in this order, so "revisorerna" reads as "auditors".
 ENDINGS = ("", "n", "en", "et", "t", "na", "er", "ar", "or", "erna", "arna", "ena", "s", "ns")
 ENDINGS += ("ens", "ets", "ernas", "arnas", "nas")
 
 
 def to_english(text: str, limit: int = 6) -> list[tuple[str, str]]:
     """(the word as the text spells it, its English) for the words of `text` known here, in
-    order of first use, at most `limit`, each English once; a word that reads the same in
-    English ("policy") needs none."""
+    order of first use, at most `limit`, each English once."""
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
     for word in WORD.findall(text):
         english = _english(word.lower())
-        if english and english not in seen and english != word.lower():
+        if english and english not in seen:
             seen.add(english)
             found.append((word, english))
             if len(found) == limit:
