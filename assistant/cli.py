@@ -7,9 +7,7 @@ import copy
 import getpass
 import json
 import logging
-import os
 import re
-import secrets
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -205,16 +203,16 @@ def run_server(settings: Settings, host: str | None, port: int | None, workers: 
 
     host, port = host or settings.host, port or settings.port
     console.print(f"Chat: http://{host}:{port}/chat/  API: http://{host}:{port}/docs")
-    # Each worker process reads its settings from the environment, as this one did; they
-    # must sign sessions with one secret, or a page signed in on one worker fails on the next.
-    if workers > 1 and settings.session_secret is None:
-        os.environ["POLICY_ASSISTANT_SESSION_SECRET"] = secrets.token_urlsafe(32)
+    # Each worker process reads its settings from the environment, as this one did. Forwarding
+    # headers are believed only from POLICY_ASSISTANT_TRUSTED_PROXIES (the app's TrustedProxy),
+    # never uvicorn's default of any loopback connection.
     uvicorn.run(
         "assistant.web.app:app_from_environment",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        proxy_headers=False,
         log_config=server_logging(),
     )
     return 0

@@ -77,13 +77,38 @@ class Settings(BaseSettings):
     )
     trusted_proxies: CommaSeparated = Field(
         default_factory=list,
-        description="Addresses of the reverse proxies whose user header is believed.",
-    )
-    session_secret: SecretStr | None = Field(
-        default=None,
         description=(
-            "Signs the chat page's sign-in cookie; unset: a new secret per start (staff sign "
-            "in again after a restart). Set one shared value for several workers or hosts."
+            "Addresses of the reverse proxies whose headers are believed: the user and groups "
+            "headers, and X-Forwarded-For for the client's address. No other address is, "
+            "loopback included."
+        ),
+    )
+    session_idle_minutes: float = Field(
+        default=60,
+        gt=0,
+        description="A signed-in chat page session ends after this long without use.",
+    )
+    session_hours: float = Field(
+        default=10, gt=0, description="A signed-in chat page session ends this long after sign-in."
+    )
+    failed_keys_allowed: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Failed keys (sign-ins, API keys) one client address may send before each further "
+            "failure blocks it for 1, 2, 4 … seconds, up to 15 minutes."
+        ),
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Send the sign-in cookie over HTTPS only (set it when staff reach the page "
+        "over HTTPS, as they should).",
+    )
+    frame_ancestors: str = Field(
+        default="'self'",
+        description=(
+            "Which pages may show this server's pages in a frame (CSP frame-ancestors), e.g. "
+            "\"'self' https://intranet.example.se\" to embed the chat in the intranet."
         ),
     )
     cors_origins: CommaSeparated = Field(
@@ -171,6 +196,10 @@ class Settings(BaseSettings):
     @property
     def audit_url(self) -> str:
         return self._database("audit")
+
+    @property
+    def sessions_url(self) -> str:
+        return self._database("sessions")
 
     def _database(self, name: str) -> str:
         """The database server when one is configured, else the data directory's file `name`."""

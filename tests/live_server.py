@@ -50,6 +50,9 @@ def start_server(
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
         "GRADIO_ANALYTICS_ENABLED": "False",
         "HF_HUB_OFFLINE": "1",
+        # Tests send wrong keys from this one address on purpose; the back-off after failed
+        # keys is tested where a test sets this lower (test_security_sessions).
+        "POLICY_ASSISTANT_FAILED_KEYS_ALLOWED": "1000000",
         **env,
     }
     if api_key:

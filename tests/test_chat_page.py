@@ -22,8 +22,10 @@ def message_text(message: dict) -> str:
 
 
 def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
+    """The page keeps each conversation on the server: a client asks, follows up in the same
+    session, and a new client starts a new conversation."""
     page = Client(f"{server.url}/chat/", verbose=False, headers=server.headers())
-    history, question, _notice = page.predict(QUESTION, [], "", "", "", api_name="/ask")
+    history, question, _notice = page.predict(QUESTION, "", "", "", api_name="/ask")
     assert question == ""
     answer, *panels = history[1:]
     assert "landstingsfullmäktige" in message_text(answer).lower()
@@ -32,25 +34,23 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
     assert "Version:" in message_text(panels[0])
 
     follow, _, _ = page.predict(
-        "Och vem ansvarar för den strategiska inriktningen?", history, "", "", "", api_name="/ask"
+        "Och vem ansvarar för den strategiska inriktningen?", "", "", "", api_name="/ask"
     )
+    assert follow[: len(history)] == history
     new_panels = [m for m in follow[len(history) :] if m.get("metadata")]
     assert new_panels and all("Internationell policy" in m["metadata"]["title"] for m in new_panels)
 
-    declined, _, notice = page.predict(
-        "Hur många semesterdagar har en sjuksköterska?", [], "", "", "", api_name="/ask"
+    other = Client(f"{server.url}/chat/", verbose=False, headers=server.headers())
+    declined, _, notice = other.predict(
+        "Hur många semesterdagar har en sjuksköterska?", "", "", "", api_name="/ask"
     )
+    assert len(declined) > 1 and message_text(declined[0]).startswith("Hur många")
     assert "framgår inte" in message_text(declined[1])
     assert declined[2]["metadata"]["title"].startswith("Se även [1]")
     assert "Dokumenten säger inget" in str(notice)
 
-    filtered, _, _ = page.predict(
-        "Vilka är de strategiska målen?",
-        [],
-        "Landstinget i Jönköpings län",
-        "",
-        "",
-        api_name="/ask",
+    filtered, _, _ = Client(f"{server.url}/chat/", verbose=False, headers=server.headers()).predict(
+        "Vilka är de strategiska målen?", "Landstinget i Jönköpings län", "", "", api_name="/ask"
     )
     titles = [m["metadata"]["title"] for m in filtered if m.get("metadata")]
     assert titles and all("Landstinget i Jönköpings län" in t for t in titles)
@@ -61,9 +61,7 @@ def test_gradio_client_asks_through_the_page(server: LiveServer) -> None:
 
 def test_nothing_on_the_page_answers_without_credentials(server: LiveServer) -> None:
     with pytest.raises(ValueError, match="credentials were not provided"):
-        Client(f"{server.url}/chat/", verbose=False).predict(
-            QUESTION, [], "", "", "", api_name="/ask"
-        )
+        Client(f"{server.url}/chat/", verbose=False).predict(QUESTION, "", "", "", api_name="/ask")
     chat = f"{server.url}/chat"
     join = {"data": [QUESTION, [], "", "", "", "sv"], "fn_index": 0, "session_hash": "x"}
     refused = [
@@ -71,12 +69,16 @@ def test_nothing_on_the_page_answers_without_credentials(server: LiveServer) -> 
         httpx.get(f"{chat}/gradio_api/queue/data", params={"session_hash": "x"}),
         httpx.get(f"{chat}/config"),
         httpx.get(f"{chat}/gradio_api/info"),
-        httpx.post(f"{chat}/gradio_api/upload", files={"files": ("a.txt", b"x")}),
-        httpx.get(f"{chat}/gradio_api/file=/etc/hostname"),
         httpx.get(f"{chat}/config", headers=server.headers("wrong-key")),
         httpx.get(f"{chat}/config", headers={"X-Remote-User": ""}),
     ]
     assert [r.status_code for r in refused] == [401] * len(refused)
+    closed = [  # routes that serve or take files answer no one
+        httpx.post(f"{chat}/gradio_api/upload", files={"files": ("a.txt", b"x")}),
+        httpx.get(f"{chat}/gradio_api/file=/etc/hostname"),
+        httpx.get(f"{chat}/gradio_api/file=/etc/hostname", headers=server.headers()),
+    ]
+    assert [r.status_code for r in closed] == [404] * len(closed)
     page = httpx.get(f"{chat}/")
     assert page.status_code == 303 and page.headers["location"] == "/signin"
 
@@ -85,13 +87,14 @@ def test_the_page_opens_with_a_key_or_the_proxys_user_header(server: LiveServer)
     chat = f"{server.url}/chat"
     assert httpx.get(f"{chat}/config", headers=server.headers()).status_code == 200
     assert httpx.get(f"{chat}/config", headers={"X-Remote-User": "anna.a"}).status_code == 200
-    signin = httpx.post(f"{server.url}/signin", data={"key": "wrong-key"})
+    same_site = {"Origin": server.url}
+    signin = httpx.post(f"{server.url}/signin", data={"key": "wrong-key"}, headers=same_site)
     assert signin.status_code == 401 and "inte" in signin.text
-    with httpx.Client(base_url=server.url) as browser:
+    with httpx.Client(base_url=server.url, headers=same_site) as browser:
         signed_in = browser.post("/signin", data={"key": "reader-key"})
         assert signed_in.status_code == 303 and signed_in.headers["location"] == "/chat/"
         assert browser.get("/chat/config").status_code == 200
-        browser.get("/signout")
+        browser.post("/signout")
         assert browser.get("/chat/config").status_code == 401
 
 

@@ -30,6 +30,7 @@ def runtime(corpus_assistant: Assistant) -> Runtime:
             "admin_key": SecretStr(ADMIN),
             "max_request_bytes": 20_000,
             "max_upload_bytes": 60_000,
+            "failed_keys_allowed": 1_000_000,  # wrong keys on purpose, from one address
         }
     )
     return Runtime(settings, corpus_assistant)
@@ -136,15 +137,19 @@ SIGNED_IN = gr.Request(username="key-reader")  # a user the access file does not
 
 
 def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None = None) -> tuple:
-    *_, last = handlers.answer(text, history or [], "", "", "", "sv", SIGNED_IN)
-    return last
+    *_, (history, conversation, *rest) = handlers.answer(
+        text, history or [], "", "", "", "sv", SIGNED_IN
+    )
+    assert conversation == history  # the chat shows what the server keeps
+    return (history, *rest)
 
 
 def test_page_streams_the_answer_then_its_citation_panels(runtime: Runtime) -> None:
     handlers = PageHandlers(runtime)
     updates = list(handlers.answer(QUESTION, [], "", "", "", "sv", SIGNED_IN))
     assert len(updates) > 2  # the answer arrives in pieces
-    history, question_box, notice = updates[-1]
+    history, conversation, question_box, notice = updates[-1]
+    assert conversation is history
     assert question_box == "" and notice["visible"] is False
     user, answer, *panels = history
     assert user["content"] == QUESTION and "landstingsfullmäktige" in answer["content"]

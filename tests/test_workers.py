@@ -83,7 +83,9 @@ def test_a_page_signed_in_on_one_worker_stays_signed_in_on_the_other(
 ) -> None:
     ready_workers(two_workers)
     with httpx.Client(base_url=two_workers.url) as browser:
-        signed_in = browser.post("/signin", data={"key": "reader-key"})
+        signed_in = browser.post(
+            "/signin", data={"key": "reader-key"}, headers={"Origin": two_workers.url}
+        )
         assert signed_in.status_code == 303
         cookie = browser.cookies["policy_assistant_session"]
     for _ in range(20):

@@ -1,4 +1,5 @@
-"""The audit log of admin actions: who ingested, deleted or read feedback, when, and the result.
+"""The audit log: who ingested, deleted or read feedback, who signed in to the page, which
+address sent a key that was refused; when, and the result.
 
 Append-only: the table refuses UPDATE and DELETE, so a record, once written, stays as written.
 """
@@ -44,8 +45,8 @@ for dialect, statements in APPEND_ONLY.items():
 
 @dataclass
 class AuditRecord:
-    actor: str  # a key's name ("key-1a2b3c4d"), a signed-in user, or "cli:<account>"
-    action: str  # "ingest", "delete", "read feedback"
+    actor: str  # a key's name ("key-1a2b3c4d"), a user, "cli:<account>", or a client address
+    action: str  # "ingest", "delete", "read feedback", "sign in", "key refused"
     target: str  # the files, the document, what was read
     result: str  # what came of it, in a line
     id: int | None = None

@@ -8,22 +8,22 @@ get the runtime and the assistant through dependencies. Nothing happens at impor
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.service import InvalidQuestionError
 from assistant.settings import Settings
+from assistant.web.gate import PageGate, SecurityHeaders, TrustedProxy
 from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin
 from assistant.web.runtime import NotReadyError, Runtime
-from assistant.web.security import SignInFirst, page_user
+from assistant.web.security import key_names, page_user
 
 log = logging.getLogger(__name__)
 BODY_LIMIT_SCOPE_KEY = "starlette.max_body_size"  # where the framework keeps the route's limit
@@ -40,6 +40,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _warn_about_open_routes(settings)
+        if settings.api_keys:
+            ended = runtime.sessions.end_all_but(key_names(settings))
+            if ended:
+                log.info("ended %d page sessions begun with keys no longer configured", ended)
         runtime.start_loading()
         yield
 
@@ -64,23 +68,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     for router in (health.router, chat.router, openai.router, documents.router, feedback.router):
         app.include_router(router)
     app.include_router(admin.router, max_body_size=settings.max_upload_bytes)
+    user = None
     if settings.api_keys:
-        _page_behind_keys(app, settings)
-    _mount_chat_page(app, runtime)
+        app.include_router(signin.router)
+        user = page_user(runtime)
+    _mount_chat_page(app, runtime, user)
+    # The outermost last: the client's address is settled before anything reads it.
+    app.add_middleware(PageGate, user=user, sign_out=partial(signin.sign_out, runtime))
+    app.add_middleware(SecurityHeaders, settings=settings)
+    app.add_middleware(TrustedProxy, proxies=settings.trusted_proxies)
     return app
-
-
-def _page_behind_keys(app: FastAPI, settings: Settings) -> None:
-    """With keys configured, the page asks for one too (or the intranet's sign-on)."""
-    app.include_router(signin.router)
-    app.add_middleware(SignInFirst, user=page_user(settings))
-    secret = settings.session_secret
-    app.add_middleware(
-        SessionMiddleware,  # outermost, so the sign-in redirect can read the session
-        secret_key=secret.get_secret_value() if secret else secrets.token_urlsafe(32),
-        session_cookie="policy_assistant_session",
-        max_age=None,  # signed in for the browser session
-    )
 
 
 def _warn_about_open_routes(settings: Settings) -> None:
@@ -111,12 +108,13 @@ async def _not_ready(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
-def _mount_chat_page(app: FastAPI, runtime: Runtime) -> None:
+def _mount_chat_page(
+    app: FastAPI, runtime: Runtime, user: Callable[[Request], str | None] | None
+) -> None:
     import gradio as gr  # the page's dependency stays out of API-only imports
 
     from assistant.web.page.layout import build_chat_page
 
-    settings = runtime.settings
     page = build_chat_page(runtime)
     gr.mount_gradio_app(
         app,
@@ -125,7 +123,7 @@ def _mount_chat_page(app: FastAPI, runtime: Runtime) -> None:
         theme=page.theme,
         css=page.css,
         footer_links=[],
-        auth_dependency=page_user(settings) if settings.api_keys else None,
+        auth_dependency=user,
         max_file_size=1,  # the page takes no files: nothing may be uploaded through it
         enable_monitoring=False,
         mcp_server=False,

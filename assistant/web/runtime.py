@@ -17,6 +17,7 @@ from assistant.storage.audit import AuditLog
 from assistant.storage.consistency import DataDirError
 from assistant.storage.embedders import MissingExtraError
 from assistant.storage.feedback import FeedbackStore
+from assistant.storage.sessions import Lifetimes, SessionStore
 from assistant.storage.vectors import IndexMismatchError
 from assistant.web.access import AccessMap
 from ingest.indexing import Indexer
@@ -39,6 +40,14 @@ class Runtime:
         self.feedback = FeedbackStore(settings.feedback_url)
         self.access = AccessMap.from_settings(settings)
         self.audit = AuditLog(settings.audit_url)
+        self.sessions = SessionStore(
+            settings.sessions_url,
+            Lifetimes(
+                settings.session_idle_minutes * 60,
+                settings.session_hours * 3600,
+                settings.failed_keys_allowed,
+            ),
+        )
         # One ingest at a time: two runs over the same document would race on its versions.
         self.ingest_lock = threading.Lock()
         self._assistant: Assistant | None = None

@@ -181,8 +181,11 @@ class AuditOut(BaseModel):
 
     id: int
     at: str
-    actor: str = Field(description="The key's name (never the key), the user, or cli:<account>.")
-    action: Literal["ingest", "delete", "read feedback"]
+    actor: str = Field(
+        description="The key's name (never the key), the user, cli:<account>, or the client's "
+        "address for a refused key."
+    )
+    action: Literal["ingest", "delete", "read feedback", "sign in", "key refused"]
     target: str
     result: str
 

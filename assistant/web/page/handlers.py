@@ -36,16 +36,33 @@ class PageHandlers:
     def answer(
         self,
         text: str,
-        history: list[dict],
+        conversation_so_far: list[dict],
         organisation: str,
         doc_id: str,
         as_of: str,
         lang: str,
         request: gr.Request,
     ) -> Iterator[tuple]:
-        """(chat history, question box, notice) as the answer streams in."""
+        """(chat, conversation, question box, notice) as the answer streams in. The chat is
+        rebuilt from the server's own record of the conversation and the question's text."""
+        for history, *rest in self._answer(
+            text, conversation_so_far, organisation, doc_id, as_of, lang, request
+        ):
+            yield (history, history, *rest)
+
+    def _answer(
+        self,
+        text: str,
+        conversation_so_far: list[dict],
+        organisation: str,
+        doc_id: str,
+        as_of: str,
+        lang: str,
+        request: gr.Request,
+    ) -> Iterator[tuple]:
         t = TEXTS[lang]
-        history = list(history or [])
+        history = list(conversation_so_far or [])
+        text = text if isinstance(text, str) else ""
         if not text.strip():
             yield history, gr.update(), gr.update(visible=False)
             return

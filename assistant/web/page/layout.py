@@ -31,6 +31,9 @@ class ChatPage:
 @dataclass
 class Components:
     language: gr.State
+    # The conversation as the server wrote it. The chat shows it; what a browser sends back as
+    # the chat's value is never read, so no forged message (a file, say) becomes the server's.
+    conversation: gr.State
     feedback_ids: gr.State  # chat message index → feedback record id
     language_choice: gr.Radio
     header: gr.Markdown
@@ -73,7 +76,7 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
 
 def _components() -> Components:
     sv = TEXTS["sv"]
-    language, feedback_ids = gr.State("sv"), gr.State({})
+    language, conversation, feedback_ids = gr.State("sv"), gr.State([]), gr.State({})
     header = gr.Markdown(sv["header"])
     with gr.Row():
         language_choice, organisation, document = _choices_row(sv)
@@ -102,8 +105,8 @@ def _components() -> Components:
         send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
         clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
     return Components(
-        language, feedback_ids, language_choice, header, organisation, document, as_of, chatbot,
-        notice, question, ask, comment, send_comment, clear,
+        language, conversation, feedback_ids, language_choice, header, organisation, document,
+        as_of, chatbot, notice, question, ask, comment, send_comment, clear,
     )  # fmt: skip
 
 
@@ -126,8 +129,8 @@ def _filter(everything: str, label: str, elem_id: str) -> gr.Dropdown:
 
 
 def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
-    inputs = [c.question, c.chatbot, c.organisation, c.document, c.as_of, c.language]
-    outputs = [c.chatbot, c.question, c.notice]
+    inputs = [c.question, c.conversation, c.organisation, c.document, c.as_of, c.language]
+    outputs = [c.chatbot, c.conversation, c.question, c.notice]
     c.ask.click(handlers.answer, inputs, outputs, api_name="ask")
     c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE)
 
@@ -139,22 +142,23 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
     )
     c.chatbot.like(
         handlers.thumb,
-        [c.chatbot, c.feedback_ids, c.language],
+        [c.conversation, c.feedback_ids, c.language],
         [c.feedback_ids, c.notice],
         api_visibility=PRIVATE,
     )
     c.send_comment.click(
         handlers.comment,
-        [c.comment, c.chatbot, c.feedback_ids, c.language],
+        [c.comment, c.conversation, c.feedback_ids, c.language],
         [c.feedback_ids, c.comment, c.notice],
         api_visibility=PRIVATE,
     )
-    c.clear.click(
-        lambda: ([], {}, gr.update(visible=False), ""),
+    new_conversation = (
+        lambda: ([], [], {}, gr.update(visible=False), ""),
         None,
-        [c.chatbot, c.feedback_ids, c.notice, c.question],
-        api_visibility=PRIVATE,
+        [c.chatbot, c.conversation, c.feedback_ids, c.notice, c.question],
     )
+    c.clear.click(*new_conversation, api_visibility=PRIVATE)
+    c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
     c.language_choice.change(
         handlers.relabel,
         [c.language_choice],

@@ -1,0 +1,121 @@
+"""What stands in front of every request: the client's true address, which of the chat page's
+routes exist at all, who may open the page, and the headers that keep browsers safe.
+
+Plain ASGI middleware, added by `create_app`; none of it loads anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.settings import Settings
+from assistant.web.security import PEER_SCOPE_KEY
+
+# Gradio routes the page never uses, among them every one that serves or takes a file: they
+# answer 404 whoever asks, so no browser input can become a file the server hands out.
+CLOSED_PAGE_ROUTES = re.compile(
+    r"^/chat/(?:gradio_api/)?(?:file[=/]|proxy=|upload|stream/|process_recording|run-history|"
+    r"vibe-|undo-vibe-|dev/|mcp|monitoring|pwa_icon|manifest\.json|custom_component/)"
+)
+PAGE_PATHS = {"/chat", "/chat/"}
+LOGOUT_PATHS = {"/chat/logout", "/chat/logout/"}
+
+
+class TrustedProxy:
+    """The client's address is the connection's, or the X-Forwarded-For that a configured
+    proxy sent; nobody else's forwarding header counts, loopback's included. The connection's
+    own address stays in the scope, for `from_trusted_proxy`."""
+
+    def __init__(self, app: ASGIApp, proxies: list[str]) -> None:
+        self.app = app
+        self.proxies = set(proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            client = scope.get("client")
+            peer = client[0] if client else None
+            scope[PEER_SCOPE_KEY] = peer
+            if peer in self.proxies:
+                forwarded = Request(scope).headers.get("x-forwarded-for", "")
+                hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+                if hops:  # the last hop is the one the proxy itself appended
+                    scope["client"] = (hops[-1], 0)
+        await self.app(scope, receive, send)
+
+
+class PageGate:
+    """The chat page's door: closed routes answer 404; with keys configured every page route
+    needs a user (the page itself sends a browser to the sign-in form), and Gradio's own
+    logout ends the server-side session."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        user: Callable[[Request], str | None] | None,
+        sign_out: Callable[[Request], Response],
+    ) -> None:
+        self.app = app
+        self.user = user  # None: an open page (no keys configured)
+        self.sign_out = sign_out
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] not in ("http", "websocket") or not path.startswith("/chat"):
+            await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope, path)
+        if refusal is not None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _refusal(self, scope: Scope, path: str) -> Response | None:
+        if CLOSED_PAGE_ROUTES.match(path):
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        request = Request(scope)
+        if path in LOGOUT_PATHS:
+            return self.sign_out(request) if self.user else RedirectResponse("/chat/", 303)
+        if self.user is None or self.user(request) is not None:
+            return None
+        if path in PAGE_PATHS and scope.get("method") in ("GET", "HEAD"):
+            return RedirectResponse("/signin", status_code=303)
+        return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+
+
+class SecurityHeaders:
+    """Every response tells browsers: no content-type sniffing, no Referer to other sites, and
+    which pages may frame this one (`frame_ancestors`; only this server's by default)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.headers = {
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "Content-Security-Policy": f"frame-ancestors {settings.frame_ancestors}",
+        }
+        if settings.frame_ancestors.strip() == "'self'":
+            self.headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    if name not in headers:
+                        headers.append(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
