@@ -77,7 +77,7 @@ class SessionStore:
             if self._ended(row.started_at, row.seen_at, now):
                 db.execute(delete(SESSIONS).where(SESSIONS.c.token_hash == row.token_hash))
                 return None
-            if now - row.seen_at > TOUCH_EVERY:
+            if now - row.seen_at > min(TOUCH_EVERY, self.lifetimes.idle_seconds / 4):
                 db.execute(
                     update(SESSIONS)
                     .where(SESSIONS.c.token_hash == row.token_hash)
@@ -136,9 +136,9 @@ class SessionStore:
 
 def block_seconds(failures: int, allowed: int) -> float:
     """No wait for the failures allowed, then 1, 2, 4 … seconds, up to a quarter of an hour."""
-    if failures < allowed:
+    if failures <= allowed:
         return 0.0
-    return min(LONGEST_BLOCK, 2.0 ** min(failures - allowed, 20))
+    return min(LONGEST_BLOCK, 2.0 ** min(failures - allowed - 1, 20))
 
 
 def _hash(token: str) -> str:
