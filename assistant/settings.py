@@ -84,9 +84,7 @@ class Settings(BaseSettings):
         ),
     )
     session_idle_minutes: float = Field(
-        default=60,
-        gt=0,
-        description="A signed-in chat page session ends after this long without use.",
+        default=60, gt=0, description="A chat page session ends after this long unused."
     )
     session_hours: float = Field(
         default=10, gt=0, description="A signed-in chat page session ends this long after sign-in."
@@ -100,16 +98,12 @@ class Settings(BaseSettings):
         ),
     )
     secure_cookies: bool = Field(
-        default=False,
-        description="Send the sign-in cookie over HTTPS only (set it when staff reach the page "
-        "over HTTPS, as they should).",
+        default=False, description="The sign-in cookie only over HTTPS (staff use HTTPS)."
     )
     frame_ancestors: str = Field(
         default="'self'",
-        description=(
-            "Which pages may show this server's pages in a frame (CSP frame-ancestors), e.g. "
-            "\"'self' https://intranet.example.se\" to embed the chat in the intranet."
-        ),
+        description="Pages that may frame this server's (CSP frame-ancestors), e.g. "
+        "\"'self' https://intranet.example.se\".",
     )
     cors_origins: CommaSeparated = Field(
         default_factory=list,

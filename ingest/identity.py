@@ -15,6 +15,9 @@ from typing import Any
 from ingest.documents import Block, LoadedDocument, LoadError
 
 DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A document's id appears in URLs (`/v1/documents/{id}`) and commands: letters, digits and
+# '-', '_', '.', beginning with a letter or digit.
+DOC_ID = re.compile(r"^[^\W_][\w.-]{0,199}$")
 
 
 def loaded_document(
@@ -46,6 +49,12 @@ def _doc_id(path: Path, metadata: dict[str, str]) -> str:
     Successive versions of one document therefore share an id wherever their files live.
     """
     if metadata.get("id"):
+        if not DOC_ID.match(metadata["id"]):
+            raise LoadError(
+                path,
+                f"id {metadata['id']!r} may hold only letters, digits, '-', '_' and '.', "
+                "begin with a letter or digit, and be at most 200 characters",
+            )
         return metadata["id"]
     stem = path.parent.name if DATE_STEM.match(path.stem) else path.stem
     return re.sub(r"[^\w.-]+", "-", stem).strip("-").lower() or "document"

@@ -14,9 +14,12 @@ from functools import partial
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from assistant.service import InvalidQuestionError
 from assistant.settings import Settings
@@ -44,6 +47,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             ended = runtime.sessions.end_all_but(key_names(settings))
             if ended:
                 log.info("ended %d page sessions begun with keys no longer configured", ended)
+        for run in admin.remove_abandoned_uploads(settings.uploads_dir):
+            log.warning("removed %s, an upload left by an ingest that did not finish", run)
         runtime.start_loading()
         yield
 
@@ -63,6 +68,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(InvalidQuestionError, _invalid_question)
     app.add_exception_handler(NotReadyError, _not_ready)
     for router in (health.router, chat.router, openai.router, documents.router, feedback.router):
@@ -97,7 +103,27 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if error.status_code == 413 and limit is not None:
         detail = f"The request body is larger than the limit of {limit} bytes."
         return JSONResponse({"detail": detail}, status_code=413, headers={"Connection": "close"})
+    if error.status_code == 405:  # every method of the path, not the first route's alone
+        allowed = sorted(
+            method
+            for route in request.app.routes
+            if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE
+            for method in route.methods
+        )
+        headers = {"Allow": ", ".join(allowed)}
+        return JSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers=headers)
     return await http_exception_handler(request, error)
+
+
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+    """422 in the API's one error shape, naming each field and what was wrong with it. The
+    input is not echoed: it may not even be text (a lone surrogate is valid JSON)."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}"
+        for issue in error.errors()
+    ]
+    return JSONResponse({"detail": "; ".join(problems)}, status_code=422)
 
 
 async def _invalid_question(request: Request, error: Exception) -> JSONResponse:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_serializer
 
 from assistant.types import Message
 from assistant.web.schemas import (
@@ -14,19 +13,43 @@ from assistant.web.schemas import (
     MAX_MESSAGES,
     CitationOut,
     FiltersIn,
+    IsoDate,
+    RequestBody,
 )
 
 MODEL = "policy-assistant"
+NOT_BLANK = {"type": "string", "pattern": r"\S"}
+# What the schema says the server needs: a user message with text in it.
+USER_ASKS_IN_TEXT = {
+    "contains": {
+        "properties": {
+            "role": {"const": "user"},
+            "content": {
+                "anyOf": [
+                    NOT_BLANK,
+                    {
+                        "type": "array",
+                        "contains": {
+                            "properties": {"type": {"const": "text"}, "text": NOT_BLANK},
+                            "required": ["type", "text"],
+                        },
+                    },
+                ]
+            },
+        },
+        "required": ["role", "content"],
+    }
+}
 
 
-class ContentPart(BaseModel):
+class ContentPart(RequestBody):
     model_config = ConfigDict(extra="allow")
 
     type: str
     text: str | None = None
 
 
-class ChatMessageIn(BaseModel):
+class ChatMessageIn(RequestBody):
     model_config = ConfigDict(extra="allow")
 
     role: Literal["system", "developer", "user", "assistant", "tool"]
@@ -38,7 +61,7 @@ class ChatMessageIn(BaseModel):
         return self.content or ""
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(RequestBody):
     model_config = ConfigDict(
         extra="allow",  # temperature, max_tokens and the like change nothing here
         json_schema_extra={
@@ -52,17 +75,24 @@ class ChatCompletionRequest(BaseModel):
     )
 
     model: str = MODEL
-    messages: list[ChatMessageIn] = Field(min_length=1, max_length=MAX_MESSAGES)
-    stream: bool = False
+    messages: list[ChatMessageIn] = Field(
+        min_length=1, max_length=MAX_MESSAGES, json_schema_extra=USER_ASKS_IN_TEXT
+    )
+    stream: StrictBool = False
     filters: FiltersIn | None = Field(
         default=None, description="Policy Assistant's filters (`extra_body` in the openai SDK)."
     )
-    as_of: date | None = Field(
+    as_of: IsoDate | None = Field(
         default=None, description=AS_OF_DESCRIPTION + " (`extra_body` in the openai SDK)"
     )
 
     def conversation(self) -> list[Message]:
-        return [Message(m.role, m.text()) for m in self.messages if m.role in ("user", "assistant")]
+        """The turns with text: a message of images or tool calls alone has nothing to ask."""
+        return [
+            Message(m.role, m.text())
+            for m in self.messages
+            if m.role in ("user", "assistant") and m.text().strip()
+        ]
 
 
 class AssistantMessage(BaseModel):

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, replace
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+)
 
 from assistant.service import IndexInfo
 from assistant.storage.versions import Status
@@ -21,12 +30,41 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="What was wrong, in words a developer can act on.")
 
 
-class MessageIn(BaseModel):
+class RequestBody(BaseModel):
+    """A request body whose every text is Unicode text. A lone surrogate (`"\\ud800"` is valid
+    JSON) is refused here with 422 instead of failing deep inside as 500."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _unicode_text(cls, value: object) -> object:
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    raise ValueError("not a valid unicode string (a lone surrogate)") from error
+        return value
+
+
+def _iso_date_text(value: object) -> object:
+    """A day as the schema says, 'YYYY-MM-DD' (a number, which pydantic would read as seconds
+    since 1970, is no day)."""
+    if (isinstance(value, str) and ISO_DAY.match(value)) or isinstance(value, date):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+USER_ASKS = {"contains": {"properties": {"role": {"const": "user"}}, "required": ["role"]}}
+
+
+class MessageIn(RequestBody):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: str = Field(max_length=20_000, pattern=r"\S", description="Not blank.")
 
 
-class FiltersIn(BaseModel):
+class FiltersIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     organisation: str | None = Field(
@@ -50,7 +88,7 @@ def filters_for(filters: FiltersIn | None, caller: Caller, as_of: date | None = 
     return replace(chosen, as_of=as_of)
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(RequestBody):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"messages": [{"role": "user", "content": EXAMPLE_QUESTION}]}]
@@ -61,10 +99,11 @@ class ChatRequest(BaseModel):
         min_length=1,
         max_length=MAX_MESSAGES,
         description="The conversation so far; the last user message is the question.",
+        json_schema_extra=USER_ASKS,
     )
     filters: FiltersIn | None = None
-    as_of: date | None = Field(default=None, description=AS_OF_DESCRIPTION)
-    stream: bool = Field(
+    as_of: IsoDate | None = Field(default=None, description=AS_OF_DESCRIPTION)
+    stream: StrictBool = Field(
         default=False,
         description=(
             "Stream server-sent events: `delta` (text pieces), `citations`, then `done` "
@@ -115,11 +154,11 @@ class ChatResponse(BaseModel):
         return cls.model_validate(answer)
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(RequestBody):
     query: str = Field(min_length=1, max_length=2000)
     k: int = Field(default=5, ge=1, le=50)
     filters: FiltersIn | None = None
-    as_of: date | None = Field(default=None, description=AS_OF_DESCRIPTION)
+    as_of: IsoDate | None = Field(default=None, description=AS_OF_DESCRIPTION)
 
 
 class SearchResponse(BaseModel):
@@ -160,7 +199,7 @@ class IngestOut(BaseModel):
     seconds: float
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(RequestBody):
     question: str = Field(min_length=1, max_length=20_000)
     answer: str = Field(max_length=50_000)
     rating: Literal["up", "down"] | None = None

@@ -42,6 +42,7 @@ READ_ERRORS: dict[int | str, dict[str, Any]] = {
         "description": "Too many failed keys from this address: try again after Retry-After.",
     },
     413: {"model": ErrorOut, "description": "The request body is over the size limit."},
+    422: {"model": ErrorOut, "description": "A field is missing or not as the schema says."},
     503: {"model": ErrorOut, "description": "The model and index are still loading."},
 }
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -8,6 +8,13 @@ from itertools import chain
 from typing import TypeVar
 
 T = TypeVar("T")
+# One event of a stream, as OpenAPI 3.2 describes server-sent events: its name and its data
+# (a JSON text, or OpenAI's closing `[DONE]`).
+SSE_EVENT = {
+    "type": "object",
+    "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
+    "required": ["data"],
+}
 
 
 def started(pieces: Iterator[T]) -> Iterator[T]:

@@ -6,6 +6,8 @@ its versions. Uploads go through the same incremental ingest as the CLI.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import uuid
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator
 
 from assistant.settings import Settings
 from assistant.storage.audit import AuditRecord
@@ -27,7 +30,21 @@ Uploads = Annotated[list[UploadFile], File(description="Policy files to ingest."
 ServerPaths = Annotated[
     list[str], Form(description="Server-side files or folders under the ingest roots.")
 ]
-Prune = Annotated[bool, Form(description="Remove documents whose files under `paths` are gone.")]
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _form_boolean(value: object) -> object:
+    """`true` or `false`, as the schema's boolean is written in a form (not 0, 1, yes)."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value
+    raise ValueError("a boolean is written true or false")
+
+
+Prune = Annotated[
+    bool,
+    BeforeValidator(_form_boolean),
+    Form(description="Remove documents whose files under `paths` are gone."),
+]
 
 
 @router.delete(
@@ -60,10 +77,13 @@ def audit(runtime: RuntimeDep, limit: int = 100) -> AuditListOut:
     response_model=IngestOut,
     responses={
         422: {
-            "model": IngestOut,
+            "model": IngestOut | ErrorOut,
             "description": "Some files were not ingested (see `failed`); the index keeps "
-            "their previous versions. Also: nothing to ingest, or a path outside the roots.",
+            "their previous versions. Or (`detail`): a file name with nothing usable in it, "
+            "a field not as the schema says.",
         },
+        403: {"model": ErrorOut, "description": "Not the admin key, or a path outside the roots."},
+        404: {"model": ErrorOut, "description": "A path that does not exist on the server."},
     },
 )
 def ingest(
@@ -75,9 +95,14 @@ def ingest(
 ) -> JSONResponse:
     """Ingest uploaded files and server-side paths, with the CLI's incremental rules."""
     indexer = runtime.indexer
-    targets = [_allowed_path(runtime.settings, p) for p in paths]
-    if not files and not targets:
-        raise HTTPException(422, "Nothing to ingest: upload files or give paths.")
+    try:
+        targets = [_allowed_path(runtime.settings, p) for p in paths]
+        for upload in files:
+            _upload_name(upload.filename)
+    except HTTPException as refused:
+        asked = ", ".join([*(repr(f.filename) for f in files), *map(repr, paths)])
+        runtime.audit.add(AuditRecord(actor.name, "ingest", asked, f"refused: {refused.detail}"))
+        raise
     with runtime.ingest_lock:
         uploaded = _save_uploads(runtime.settings.uploads_dir, files)
         try:
@@ -107,24 +132,56 @@ def _allowed_path(settings: Settings, raw: str) -> Path:
     roots = [Path(r).resolve() for r in settings.ingest_roots]
     if not any(path.is_relative_to(root) for root in roots):
         allowed = ", ".join(map(str, roots)) or "none configured"
-        raise HTTPException(422, f"{raw!r} is outside the ingest roots ({allowed}).")
+        raise HTTPException(403, f"{raw!r} is outside the ingest roots ({allowed}).")
     if not path.exists():
-        raise HTTPException(422, f"{raw!r} does not exist on the server.")
+        raise HTTPException(404, f"{raw!r} does not exist on the server.")
     return path
 
 
 def _save_uploads(folder: Path, files: list[UploadFile]) -> dict[str, Path]:
-    """Each upload under data/uploads/<run>/ while it is ingested, under its own name."""
-    run = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    """Each upload under data/uploads/<time>-<process>-<run>/ while it is ingested, under its
+    own name less any control character; a name that leaves nothing usable is refused first."""
+    names = [_upload_name(upload.filename) for upload in files]
+    run = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     saved: dict[str, Path] = {}
-    for upload in files:
-        name = Path(upload.filename or "").name
-        if not name or name.startswith("."):
-            raise HTTPException(422, f"Upload has no usable file name: {upload.filename!r}.")
-        run.mkdir(parents=True, exist_ok=True)
-        target = run / name
-        with target.open("wb") as out:
-            while chunk := upload.file.read(1 << 20):
-                out.write(chunk)
-        saved[name] = target
+    try:
+        for name, upload in zip(names, files, strict=True):
+            run.mkdir(parents=True, exist_ok=True)
+            target = run / name
+            with target.open("wb") as out:
+                while chunk := upload.file.read(1 << 20):
+                    out.write(chunk)
+            saved[name] = target
+    except BaseException:
+        shutil.rmtree(run, ignore_errors=True)
+        raise
     return saved
+
+
+def _upload_name(raw: str | None) -> str:
+    name = Path(CONTROL_CHARACTERS.sub("", raw or "")).name
+    if not name or name.startswith(".") or len(name.encode("utf-8", "replace")) > 200:
+        raise HTTPException(422, f"Upload has no usable file name: {raw!r}.")
+    return name
+
+
+def remove_abandoned_uploads(folder: Path) -> list[Path]:
+    """At start: uploads left by an ingest whose process is gone (a crash, a kill). They may
+    be restricted documents, and the catalogue keeps what was ingested of them anyway."""
+    removed = []
+    for run in folder.glob("*") if folder.is_dir() else []:
+        owner = run.name.split("-")[1] if run.name.count("-") >= 2 else ""
+        if not (owner.isdigit() and _running(int(owner))):
+            shutil.rmtree(run, ignore_errors=True)
+            removed.append(run)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -14,12 +14,13 @@ from assistant.web.schemas import (
     ChatRequest,
     ChatResponse,
     CitationOut,
+    ErrorOut,
     SearchRequest,
     SearchResponse,
     filters_for,
 )
 from assistant.web.security import READ_ERRORS, CallerDep, reader
-from assistant.web.streaming import event, started
+from assistant.web.streaming import SSE_EVENT, event, started
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[reader], responses=READ_ERRORS)
 
@@ -31,9 +32,12 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[reader], responses
         200: {
             "description": "The answer, or with `stream` a text/event-stream of `delta`, "
             "`citations` and `done` events.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         },
-        422: {"description": "No question, a question over the length limit, or bad JSON."},
+        422: {
+            "model": ErrorOut,
+            "description": "No question, a question over the length limit, or bad JSON.",
+        },
     },
 )
 def chat(body: ChatRequest, request: Request, assistant: AssistantDep, caller: CallerDep) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -18,7 +17,7 @@ from assistant.web.document_schemas import (
     VersionOut,
     VersionTextOut,
 )
-from assistant.web.schemas import ErrorOut, InfoOut
+from assistant.web.schemas import ErrorOut, InfoOut, IsoDate
 from assistant.web.security import READ_ERRORS, CallerDep, reader
 
 router = APIRouter(prefix="/v1", tags=["documents"], dependencies=[reader], responses=READ_ERRORS)
@@ -52,7 +51,7 @@ def document(doc_id: str, assistant: AssistantDep, caller: CallerDep) -> Documen
     responses={404: {"model": ErrorOut, "description": "No such document, or none in force."}},
 )
 def version_on(
-    doc_id: str, day: date, assistant: AssistantDep, caller: CallerDep
+    doc_id: str, day: IsoDate, assistant: AssistantDep, caller: CallerDep
 ) -> VersionTextOut:
     """The version in force on a day (YYYY-MM-DD), its sections verbatim."""
     view = assistant.document(doc_id, caller.labels)
@@ -78,9 +77,9 @@ def changes(
     assistant: AssistantDep,
     caller: CallerDep,
     start: Annotated[
-        date | None, Query(alias="from", description="Default: the version before.")
+        IsoDate | None, Query(alias="from", description="Default: the version before.")
     ] = None,
-    end: Annotated[date | None, Query(alias="to", description="Default: today.")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to", description="Default: today.")] = None,
 ) -> ChangesOut:
     """Paragraphs added, removed and changed between the versions in force on two days."""
     view = assistant.document(doc_id, caller.labels)

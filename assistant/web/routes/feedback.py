@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Literal
+
+from fastapi import APIRouter
 
 from assistant.storage.audit import AuditRecord
 from assistant.storage.feedback import Feedback
@@ -24,11 +26,12 @@ def add_feedback(body: FeedbackIn, runtime: RuntimeDep) -> FeedbackOut:
     "/feedback", response_model=FeedbackListOut, dependencies=[admin], responses=ADMIN_ERRORS
 )
 def list_feedback(
-    runtime: RuntimeDep, actor: AdminDep, limit: int = 100, rating: str | None = None
+    runtime: RuntimeDep,
+    actor: AdminDep,
+    limit: int = 100,
+    rating: Literal["up", "down"] | None = None,
 ) -> FeedbackListOut:
     """Feedback from the chat page and the API, newest first, for maintainers."""
-    if rating not in (None, "up", "down"):
-        raise HTTPException(422, "rating is 'up' or 'down'.")
     items = runtime.feedback.list(limit=max(1, min(limit, 1000)), rating=rating)
     read = f"{len(items)} records"
     runtime.audit.add(AuditRecord(actor.name, "read feedback", f"rating={rating}", read))

@@ -32,9 +32,9 @@ from assistant.web.openai_schemas import (
     ModelOut,
     Usage,
 )
-from assistant.web.schemas import ChatResponse, filters_for
+from assistant.web.schemas import ChatResponse, ErrorOut, filters_for
 from assistant.web.security import READ_ERRORS, CallerDep, reader
-from assistant.web.streaming import data_line, started
+from assistant.web.streaming import SSE_EVENT, data_line, started
 
 router = APIRouter(
     prefix="/v1", tags=["openai-compatible"], dependencies=[reader], responses=READ_ERRORS
@@ -54,9 +54,12 @@ def models() -> ModelList:
         200: {
             "description": "A chat completion, or with `stream` its chunks as server-sent "
             "events ending in `data: [DONE]`.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         },
-        422: {"description": "No user message, a question over the length limit, bad JSON."},
+        422: {
+            "model": ErrorOut,
+            "description": "No user message, a question over the length limit, bad JSON.",
+        },
     },
 )
 def chat_completions(
