@@ -231,6 +231,16 @@ def test_browser_organisation_filter(page) -> None:
     )
 
 
+def test_browser_signs_out_for_good(page, server: LiveServer) -> None:
+    """The page's own sign-out ends the server's session: the page, reloaded, asks for a key."""
+    from playwright.sync_api import expect
+
+    page.locator("#pa-sign-out").click()
+    expect(page.locator("#key")).to_be_visible(timeout=10_000)
+    page.goto(f"{server.url}/chat/")
+    expect(page.locator("#key")).to_be_visible()
+
+
 def test_browser_switches_to_english(page) -> None:
     from playwright.sync_api import expect
 

@@ -159,6 +159,7 @@ class PageHandlers:
             gr.update(label=t["comment"]),
             gr.update(value=t["send_comment"]),
             gr.update(value=t["clear"]),
+            gr.update(value=t["sign_out"]),
         )
 
     def _filter_choices(self, t: dict[str, Any], labels: Labels | None) -> tuple[list, list]:

@@ -47,6 +47,7 @@ class Components:
     comment: gr.Textbox
     send_comment: gr.Button
     clear: gr.Button
+    sign_out: gr.Button  # shown when the page is behind keys
 
     @property
     def labelled(self) -> list:
@@ -62,6 +63,7 @@ class Components:
             self.comment,
             self.send_comment,
             self.clear,
+            self.sign_out,
         ]
 
 
@@ -69,12 +71,12 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
     # System fonts: the page must render with no request leaving the intranet.
     theme = gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"])
     with gr.Blocks(title="Policyassistenten", analytics_enabled=False) as blocks:
-        components = _components()
+        components = _components(signed_in=bool(runtime.settings.api_keys))
         _wire(components, PageHandlers(runtime), blocks)
     return ChatPage(blocks, theme, CSS)
 
 
-def _components() -> Components:
+def _components(signed_in: bool) -> Components:
     sv = TEXTS["sv"]
     language, conversation, feedback_ids = gr.State("sv"), gr.State([]), gr.State({})
     header = gr.Markdown(sv["header"])
@@ -104,9 +106,13 @@ def _components() -> Components:
         comment = gr.Textbox(label=sv["comment"], scale=8, elem_id="pa-comment")
         send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
         clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
+    # A link: Gradio's /chat/logout, which the gate turns into ending the server's session.
+    sign_out = gr.Button(
+        sv["sign_out"], link="/chat/logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
+    )
     return Components(
         language, conversation, feedback_ids, language_choice, header, organisation, document,
-        as_of, chatbot, notice, question, ask, comment, send_comment, clear,
+        as_of, chatbot, notice, question, ask, comment, send_comment, clear, sign_out,
     )  # fmt: skip
 
 
