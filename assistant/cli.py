@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from assistant.history.timeline import changes_between
+from assistant.history.timeline import History
 from assistant.retrieval.retriever import Retriever
 from assistant.service import Assistant, InvalidQuestionError, check_question
 from assistant.settings import Settings
@@ -248,7 +248,8 @@ def list_documents(settings: Settings) -> int:
 def show_changes(
     settings: Settings, doc_id: str, start: date | None, end: date | None, as_json: bool
 ) -> int:
-    changes = changes_between(open_catalog(settings), doc_id, start, end)
+    # The maintainer's view: every version, whatever its labels.
+    changes = History(open_catalog(settings)).changes(doc_id, None, start, end)
     if changes is None:
         console.print(f"[red]No version of {doc_id!r} to compare.[/red]")
         return 2

@@ -35,7 +35,7 @@ from assistant.storage.consistency import check_consistency, open_catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
 from assistant.storage.versions import DocumentRecord
-from assistant.types import Answer, Citation, Filters, Labels, Message, Passage, may_read
+from assistant.types import Answer, Citation, Filters, Labels, Message, Passage
 
 log = logging.getLogger(__name__)
 
@@ -128,27 +128,28 @@ class Assistant:
             return
         filters = self.retriever.dated(filters)
         sides = compared(query, organisations)  # none when a filter has chosen one organisation
-        changed = None
+        changes = None
         items: Iterator[str | Draft]
         if len(sides) >= 2:
             draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
             items = stream_lines(draft)
         else:
             passages = self.retriever.search(query, self.settings.top_k, filters, snapshot)
-            changed = self.history.changed_document(query, passages, snapshot)
-            if changed is not None:
-                changes = self.history.changes(changed, end=filters.as_of)
-                assert changes is not None
+            changes = self.history.changes_asked(
+                query, passages, snapshot, filters.labels, filters.as_of
+            )
+            if changes is not None:
                 draft = changes_draft(changes, self.history, snapshot, language_of(query))
                 items = stream_lines(draft)
             else:
                 context = passages + self.retriever.siblings(passages, snapshot)
                 items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
+        today, labels = self.catalog.today(), filters.labels
         for item in items:
             if isinstance(item, Draft):
-                if changed is None:
-                    yield from revision_lines(item, self.history, snapshot, self.catalog.today())
-                citations = [self._citation(p, snapshot) for p in item.citations]
+                if changes is None:
+                    yield from revision_lines(item, self.history, snapshot, today, labels)
+                citations = [self._citation(p, snapshot, labels) for p in item.citations]
                 answer = Answer(item.text, item.answered, citations, item.language, item.closest)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
@@ -200,24 +201,28 @@ class Assistant:
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
         snapshot = self.retriever.snapshot()
         found = self.retriever.search(query, k, filters, snapshot)
-        return [self._citation(p, snapshot) for p in found]
+        labels = filters.labels if filters else None
+        return [self._citation(p, snapshot, labels) for p in found]
 
     def documents(
         self, include_withdrawn: bool = False, labels: Labels | None = None
     ) -> list[DocumentRecord]:
-        """The documents a caller with `labels` may read (`None`: every document)."""
-        records = self.catalog.documents(include_withdrawn=include_withdrawn)
-        return [r for r in records if may_read(r.latest.access, labels)]
+        """The documents a caller with `labels` may read a version of (`None`: every
+        document), each with only those versions (`DocumentRecord.seen_by`)."""
+        return self.history.records(labels, include_withdrawn)
 
     def document(
         self, doc_id: str, labels: Labels | None = None, day: date | None = None
     ) -> DocumentView | None:
-        """A readable document's record and its paragraphs in force on `day` (today); None
-        also when it may not be read, so a restricted document looks like a missing one."""
-        record = self.catalog.document(doc_id)
-        if record is None or not may_read(record.latest.access, labels):
+        """A document's versions a caller with `labels` may read, and the paragraphs of the
+        version in force on `day` (today) if it may read that one; None when it may read none,
+        so a restricted document looks like a missing one."""
+        record = self.history.record(doc_id, labels)
+        if record is None:
             return None
-        return DocumentView(record, self.retriever.document_passages(doc_id, day))
+        version = record.version_on(day or self.catalog.today())
+        passages = self.retriever.version_passages(doc_id, version.version) if version else []
+        return DocumentView(record, passages)
 
     def info(self, labels: Labels | None = None) -> IndexInfo:
         live = [d.live for d in self.documents(labels=labels) if d.live is not None]
@@ -253,10 +258,10 @@ class Assistant:
             self._organisations[key] = organisations_from_names(names)
         return self._organisations[key]
 
-    def _citation(self, passage: Passage, snapshot: Snapshot) -> Citation:
+    def _citation(self, passage: Passage, snapshot: Snapshot, labels: Labels | None) -> Citation:
         """A passage with its version's label and today's status (an `as_of` answer may cite
         a superseded version, and says so)."""
-        record = snapshot.records.get(passage.doc_id)
+        record = self.history.record(passage.doc_id, labels, snapshot)
         version = record.version(passage.version) if record else None
         if record is None or version is None:
             return Citation.of(passage, f"v{passage.version}", "withdrawn")

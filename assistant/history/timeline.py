@@ -12,7 +12,7 @@ from assistant.history.changes import SIMILAR, Paragraph, ParagraphChange, compa
 from assistant.retrieval.snapshot import Snapshot
 from assistant.storage.catalog import Catalog
 from assistant.storage.versions import DocumentRecord, VersionRecord
-from assistant.types import Passage
+from assistant.types import Labels, Passage
 
 CHANGE_QUESTION = re.compile(
     r"\b(vad har ändrats|vad ändrades|vilka ändringar|ändringar(na)? i|vad är nytt i|"
@@ -29,6 +29,15 @@ class Changes:
     old: VersionRecord | None  # None: the document had no earlier version
     new: VersionRecord
     paragraphs: list[ParagraphChange]
+
+
+@dataclass
+class VersionText:
+    """The version in force on a day, with its paragraphs."""
+
+    record: DocumentRecord
+    version: VersionRecord
+    paragraphs: list[Paragraph]
 
 
 @dataclass
@@ -51,54 +60,66 @@ def question_date(question: str) -> date | None:
     return None
 
 
-def changes_between(
-    catalog: Catalog, doc_id: str, start: date | None = None, end: date | None = None
-) -> Changes | None:
-    """From the version in force on `start` (default: the one before) to the one in force on
-    `end` (default: today); a withdrawal counts as every paragraph removed. Needs only the
-    catalogue, so the command line answers it without loading the model."""
-    record = catalog.document(doc_id)
-    if record is None:
-        return None
-    new = record.entry_on(end or catalog.today())
-    if new is None:
-        return None
-    old = record.version_on(start) if start else record.previous(new)
-    if old is new:
-        old = None
-    before = catalog.paragraphs(doc_id, old.version) if old else []
-    after = catalog.paragraphs(doc_id, new.version)
-    return Changes(record, old, new, compare(before, after) if old else [])
-
-
-def version_text(
-    catalog: Catalog, doc_id: str, day: date
-) -> tuple[VersionRecord, list[Paragraph]] | None:
-    """The version in force on `day` and its paragraphs."""
-    record = catalog.document(doc_id)
-    version = record.version_on(day) if record else None
-    if version is None:
-        return None
-    return version, catalog.paragraphs(doc_id, version.version)
-
-
 class History:
-    """Versions over time; the methods an answer uses read the snapshot its question took."""
+    """Versions over time, as each reader may see them.
+
+    Each method that looks a document up takes the reader's access labels (`None`: every
+    version, the maintainer's view) and reads it only through `record`, so a version the
+    reader may not read reaches no route, listing, answer or revision line. The methods an
+    answer uses read the snapshot its question took.
+    """
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
+    def record(
+        self, doc_id: str, labels: Labels | None, snapshot: Snapshot | None = None
+    ) -> DocumentRecord | None:
+        """A document's versions as a reader holding `labels` sees them, from the snapshot an
+        answer took, else from the catalogue; None when it may read none of them."""
+        if snapshot is not None:
+            record = snapshot.records.get(doc_id)
+        else:
+            record = self.catalog.document(doc_id)
+        return record.seen_by(labels) if record is not None else None
+
+    def records(
+        self, labels: Labels | None, include_withdrawn: bool = False
+    ) -> list[DocumentRecord]:
+        """Every document a reader holding `labels` may read some version of, as it sees it."""
+        seen = (r.seen_by(labels) for r in self.catalog.documents(include_withdrawn))
+        return [r for r in seen if r is not None]
+
     def changes(
-        self, doc_id: str, start: date | None = None, end: date | None = None
+        self, doc_id: str, labels: Labels | None, start: date | None = None, end: date | None = None
     ) -> Changes | None:
-        return changes_between(self.catalog, doc_id, start, end)
+        """From the version in force on `start` (default: the one before) to the one in force on
+        `end` (default: today); a withdrawal counts as every paragraph removed. Needs only the
+        catalogue, so the command line answers it without loading the model."""
+        record = self.record(doc_id, labels)
+        new = record.entry_on(end or self.catalog.today()) if record else None
+        if record is None or new is None:
+            return None
+        old = record.version_on(start) if start else record.previous(new)
+        if old is new:
+            old = None
+        before = self.catalog.paragraphs(doc_id, old.version) if old else []
+        after = self.catalog.paragraphs(doc_id, new.version)
+        return Changes(record, old, new, compare(before, after) if old else [])
 
-    def version_on(self, doc_id: str, day: date) -> tuple[VersionRecord, list[Paragraph]] | None:
-        return version_text(self.catalog, doc_id, day)
+    def version_on(self, doc_id: str, day: date, labels: Labels | None) -> VersionText | None:
+        """The version in force on `day` and its paragraphs."""
+        record = self.record(doc_id, labels)
+        version = record.version_on(day) if record else None
+        if record is None or version is None:
+            return None
+        return VersionText(record, version, self.catalog.paragraphs(doc_id, version.version))
 
-    def revision(self, passage: Passage, snapshot: Snapshot) -> Revision | None:
+    def revision(
+        self, passage: Passage, snapshot: Snapshot, labels: Labels | None
+    ) -> Revision | None:
         """The next version's wording of a cited paragraph, if that version reads differently."""
-        record = snapshot.records.get(passage.doc_id)
+        record = self.record(passage.doc_id, labels, snapshot)
         version = record.version(passage.version) if record else None
         following = record.following(version) if record and version else None
         if following is None:
@@ -126,20 +147,26 @@ class History:
                 return snapshot.passage(row, 0.0)
         return None
 
-    def changed_document(
-        self, question: str, found: list[Passage], snapshot: Snapshot
-    ) -> str | None:
-        """The document a "what changed" question is about: the best passage's, preferring a
-        document that has an earlier version."""
+    def changes_asked(
+        self,
+        question: str,
+        found: list[Passage],
+        snapshot: Snapshot,
+        labels: Labels | None,
+        end: date | None,
+    ) -> Changes | None:
+        """What changed up to `end` in the document a "what changed" question is about (None
+        for another question): the best passage's, preferring a document with an earlier
+        version the reader may read."""
         if not CHANGE_QUESTION.search(question) or not found:
             return None
-        records = snapshot.records
         revised = [
             p.doc_id
             for p in found
-            if p.doc_id in records and sum(not v.withdrawn for v in records[p.doc_id].versions) > 1
+            if (record := self.record(p.doc_id, labels, snapshot)) is not None
+            and sum(not v.withdrawn for v in record.versions) > 1
         ]
-        return (revised or [found[0].doc_id])[0]
+        return self.changes((revised or [found[0].doc_id])[0], labels, end=end)
 
 
 def _similarity(text: str, snapshot: Snapshot, row: int) -> float:

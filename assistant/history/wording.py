@@ -10,7 +10,7 @@ from assistant.answering.protocol import Draft
 from assistant.history.changes import ParagraphChange
 from assistant.history.timeline import Changes, History, Revision
 from assistant.retrieval.snapshot import Snapshot
-from assistant.types import Language, Passage
+from assistant.types import Labels, Language, Passage
 
 MAX_LISTED = 6  # changes quoted in a chat answer; the changes route lists them all
 
@@ -36,15 +36,16 @@ def revision_line(revision: Revision, number: int | None, today: date, language:
 
 
 def revision_lines(
-    draft: Draft, history: History, snapshot: Snapshot, today: date
+    draft: Draft, history: History, snapshot: Snapshot, today: date, labels: Labels | None
 ) -> Iterator[str]:
     """Under an answer, one line per cited paragraph that the next version words differently
-    ("Från 2027-01-01 gäller en ny lydelse: … [3]"), with its own citation; each line is added
-    to the draft's text and citations as it is yielded, for a stream."""
+    ("Från 2027-01-01 gäller en ny lydelse: … [3]"), with its own citation, when the reader
+    holding `labels` may read that version; each line is added to the draft's text and
+    citations as it is yielded, for a stream."""
     if not draft.answered:
         return
     for passage in list(draft.citations):
-        revision = history.revision(passage, snapshot)
+        revision = history.revision(passage, snapshot, labels)
         if revision is None:
             continue
         number = None

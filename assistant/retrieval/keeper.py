@@ -26,11 +26,13 @@ from assistant.retrieval import persisted, snapshot, terms
 from assistant.retrieval.persisted import SnapshotFolder
 from assistant.retrieval.snapshot import Snapshot, SnapshotBuilder
 from assistant.retrieval.terms import Terms
+from assistant.storage import versions
 
 log = logging.getLogger(__name__)
 
-# What shapes a snapshot's terms and layout: a change to any of them makes older folders unusable.
-SHAPING_MODULES = (analysis, everyday, glossary, terms, snapshot, persisted)
+# What shapes a snapshot's terms and layout (its document records are `versions`' classes): a
+# change to any of them makes older folders unusable.
+SHAPING_MODULES = (analysis, everyday, glossary, terms, snapshot, persisted, versions)
 SHAPING_PACKAGES = ("bm25s", "PyStemmer", "numpy")
 
 

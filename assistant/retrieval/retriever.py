@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -76,11 +75,12 @@ class Retriever:
                     result.append(snapshot.passage(row, 0.0))
         return result
 
-    def document_passages(self, doc_id: str, day: date | None = None) -> list[Passage]:
-        """A document's chunks in reading order, of its version in force on `day` (today)."""
+    def version_passages(self, doc_id: str, version: int) -> list[Passage]:
+        """One version's chunks in reading order."""
         snapshot = self.snapshot()
         if not snapshot.ids:
             return []
-        in_force = snapshot.rows_on(day or self.catalog.today())
-        rows = np.flatnonzero((snapshot.doc_id_of_row == doc_id) & in_force)
+        rows = np.flatnonzero(
+            (snapshot.doc_id_of_row == doc_id) & (snapshot.version_of_row == version)
+        )
         return [snapshot.passage(int(row), 0.0) for row in rows]

@@ -4,18 +4,23 @@ status. Pure logic over the catalogue's records; the clock is the caller's.
 A version takes effect on its effective date and stays in force until a later one does, whatever
 order the files were ingested in; on the same day the one ingested last wins. A withdrawal is a
 version with no text (a repealed statute, a deleted policy): from its date nothing is in force.
+
+Each version carries its own access labels. A reader sees a document as `seen_by` makes it: the
+versions it may read, and none of the others, which still end the version before them.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from assistant.types import Labels, parse_labels
+from assistant.types import Labels, may_read, parse_labels
 
 Status = Literal["in_force", "superseded", "upcoming", "withdrawn"]
 DELETED = "deleted"  # `withdrawn_by` of a withdrawal made by deleting the document
+Order = tuple[str, int]  # (effective date, version number): a version's place on the time line
 
 
 @dataclass
@@ -45,7 +50,7 @@ class VersionRecord:
         return f"v{self.version}, {self.effective_date}"
 
     @property
-    def order(self) -> tuple[str, int]:
+    def order(self) -> Order:
         return (self.effective_date, self.version)
 
     def same_as(self, content_hash: str, effective_date: str) -> bool:
@@ -59,18 +64,42 @@ class DocumentRecord:
     doc_id: str
     versions: list[VersionRecord]
     today: date
+    # Where the versions a reader may not read take effect: only their place on the time line,
+    # kept so that each still ends the version before it (see `seen_by`).
+    hidden: list[Order] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.versions.sort(key=lambda v: v.order)
 
+    def seen_by(self, labels: Labels | None) -> DocumentRecord | None:
+        """The document as a reader holding `labels` sees it (`None`: every version); None when
+        it may read no version.
+
+        Only the versions it may read are there, with their own status. A version it may not
+        read is absent, except that it still ends the version before it: on its days nothing
+        is in force for this reader, and an earlier version never takes its place.
+        """
+        if labels is None:
+            return self
+        readable = [v for v in self.versions if may_read(v.access, labels)]
+        if not readable:
+            return None
+        hidden = [v.order for v in self.versions if not may_read(v.access, labels)]
+        return DocumentRecord(self.doc_id, readable, self.today, self.hidden + hidden)
+
     def entry_on(self, day: date) -> VersionRecord | None:
-        """The version (or withdrawal) that took effect last on or before `day`."""
+        """The version (or withdrawal) that took effect last on or before `day`; None before
+        the first, or when that is a version the reader may not read."""
         stamp = day.isoformat()
         current = None
         for version in self.versions:
             if version.effective_date <= stamp:
                 current = version
-        return current
+        return None if self._hidden_between(current, (stamp, sys.maxsize)) else current
+
+    def _hidden_between(self, start: VersionRecord | None, end: Order) -> bool:
+        """Whether a hidden version takes effect after `start` (None: ever) and before `end`."""
+        return any((start is None or start.order < h) and h < end for h in self.hidden)
 
     def version_on(self, day: date) -> VersionRecord | None:
         """The text in force on `day`: None before the first version and once withdrawn."""
@@ -103,18 +132,22 @@ class DocumentRecord:
         if entry is version:
             return "withdrawn" if version.withdrawn else "in_force"
         if entry is not None and entry.withdrawn and self.previous(entry) is version:
-            return "withdrawn"
+            # Unless a version the reader may not read came between: that one was withdrawn.
+            return "superseded" if self._hidden_between(version, entry.order) else "withdrawn"
         return "superseded"
 
     def previous(self, version: VersionRecord) -> VersionRecord | None:
-        """The text version before `version` on the time line."""
+        """The text version before `version` on the time line (of those the reader sees)."""
         earlier = [v for v in self.versions if v.order < version.order and not v.withdrawn]
         return earlier[-1] if earlier else None
 
     def following(self, version: VersionRecord) -> VersionRecord | None:
-        """The version (or withdrawal) that takes effect after `version`."""
+        """The version (or withdrawal) that takes effect after `version`; None also when that
+        is one the reader may not read."""
         later = [v for v in self.versions if v.order > version.order]
-        return later[0] if later else None
+        if not later:
+            return None
+        return None if self._hidden_between(version, later[0].order) else later[0]
 
     def upcoming(self) -> list[VersionRecord]:
         return [v for v in self.versions if v.effective_date > self.today.isoformat()]
@@ -152,8 +185,10 @@ class DocumentRecord:
 
     @property
     def state(self) -> Status:
-        """The document's own status today: in force, withdrawn, or only upcoming versions."""
+        """The document's own status today: in force, withdrawn, or only upcoming versions; to
+        a reader for whom a version it may not read is in force, superseded."""
         entry = self.entry_on(self.today)
         if entry is None:
-            return "upcoming"
+            started = self.versions[0].effective_date <= self.today.isoformat()
+            return "superseded" if started else "upcoming"
         return "withdrawn" if entry.withdrawn else "in_force"

@@ -39,9 +39,17 @@ class DocumentOut(BaseModel):
     title: str
     organisation: str | None
     document_type: str | None
-    status: Status = Field(description="in_force, withdrawn, or upcoming (not yet in force).")
-    in_force: VersionOut | None = Field(description="The version in force today, if any.")
-    versions: list[VersionOut] = Field(description="Every version, oldest first by date.")
+    status: Status = Field(
+        description="in_force, withdrawn, or upcoming (not yet in force); superseded when the "
+        "version in force is one the caller may not read."
+    )
+    in_force: VersionOut | None = Field(
+        description="The version in force today, if any and if the caller may read it."
+    )
+    versions: list[VersionOut] = Field(
+        description="Every version the caller may read, oldest first by date; the others are "
+        "left out, and no earlier version is in force in their place."
+    )
     chunks: int = Field(description="Paragraphs of the version in force.")
     withdrawn_on: str | None = Field(description="Since when the document is withdrawn.")
 

@@ -54,16 +54,14 @@ def version_on(
     doc_id: str, day: IsoDate, assistant: AssistantDep, caller: CallerDep
 ) -> VersionTextOut:
     """The version in force on a day (YYYY-MM-DD), its sections verbatim."""
-    view = assistant.document(doc_id, caller.labels)
-    found = assistant.history.version_on(doc_id, day) if view else None
-    if view is None or found is None:
+    found = assistant.history.version_on(doc_id, day, caller.labels)
+    if found is None:
         raise HTTPException(404, f"No version of {doc_id!r} was in force on {day}.")
-    version, paragraphs = found
     return VersionTextOut(
         document=doc_id,
-        title=version.title,
-        version=VersionOut.of(version, view.record),
-        sections=SectionOut.grouped(paragraphs),
+        title=found.version.title,
+        version=VersionOut.of(found.version, found.record),
+        sections=SectionOut.grouped(found.paragraphs),
     )
 
 
@@ -82,9 +80,8 @@ def changes(
     end: Annotated[IsoDate | None, Query(alias="to", description="Default: today.")] = None,
 ) -> ChangesOut:
     """Paragraphs added, removed and changed between the versions in force on two days."""
-    view = assistant.document(doc_id, caller.labels)
-    found = assistant.history.changes(doc_id, start, end) if view else None
-    if view is None or found is None:
+    found = assistant.history.changes(doc_id, caller.labels, start, end)
+    if found is None:
         raise HTTPException(404, f"No version of {doc_id!r} to compare.")
     record = found.record
     return ChangesOut(
