@@ -123,7 +123,7 @@ def test_every_route_keeps_to_the_callers_labels(labelled_server: LiveServer, ke
 def test_the_page_keeps_to_the_users_labels(labelled_server: LiveServer) -> None:
     def page_answer(headers: dict[str, str]) -> str:
         page = Client(f"{labelled_server.url}/chat/", verbose=False, headers=headers)
-        history, _, _ = page.predict(HR_QUESTION, [], "", "", "", api_name="/ask")
+        history, _, _ = page.predict(HR_QUESTION, "", "", "", api_name="/ask")
         return json.dumps(history[1:], ensure_ascii=False)  # the answer and its panels
 
     assert "Lönerevisionen" in page_answer({"Authorization": "Bearer hr-key"})

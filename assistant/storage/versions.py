@@ -73,7 +73,7 @@ class DocumentRecord:
 
     def seen_by(self, labels: Labels | None) -> DocumentRecord | None:
         """The document as a reader holding `labels` sees it (`None`: every version); None when
-        it may read no version.
+        it may read no version, or not the one in force today.
 
         Only the versions it may read are there, with their own status. A version it may not
         read is absent, except that it still ends the version before it: on its days nothing
@@ -82,8 +82,9 @@ class DocumentRecord:
         if labels is None:
             return self
         readable = [v for v in self.versions if may_read(v.access, labels)]
-        if not readable:
-            return None
+        current = self.entry_on(self.today)
+        if not readable or (current is not None and not may_read(current.access, labels)):
+            return None  # what is in force is not this reader's to know of, nor that it is
         hidden = [v.order for v in self.versions if not may_read(v.access, labels)]
         return DocumentRecord(self.doc_id, readable, self.today, self.hidden + hidden)
 

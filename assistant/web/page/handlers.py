@@ -136,7 +136,9 @@ class PageHandlers:
         name = request.username if request is not None else None
         if not self.runtime.settings.api_keys or not name:
             return frozenset()
-        groups = proxy_groups(self.runtime.settings, request)  # type: ignore[arg-type]
+        # The HTTP request itself: it knows which connection the proxy's headers came over.
+        http = request.request if request is not None else None
+        groups = proxy_groups(self.runtime.settings, http) if http is not None else []
         return self.runtime.access.caller(name, groups).labels
 
     def texts(self, lang: str, labels: Labels | None) -> tuple:
