@@ -45,21 +45,19 @@ class PageHandlers:
     ) -> Iterator[tuple]:
         """(chat, conversation, question box, notice) as the answer streams in. The chat is
         rebuilt from the server's own record of the conversation and the question's text."""
-        for history, *rest in self._answer(
-            text, conversation_so_far, organisation, doc_id, as_of, lang, request
-        ):
+        picked = (organisation, doc_id, as_of)
+        for history, *rest in self._answer(text, conversation_so_far, picked, lang, request):
             yield (history, history, *rest)
 
     def _answer(
         self,
         text: str,
         conversation_so_far: list[dict],
-        organisation: str,
-        doc_id: str,
-        as_of: str,
+        picked: tuple[str, str, str],  # the organisation, document and day filters
         lang: str,
         request: gr.Request,
     ) -> Iterator[tuple]:
+        organisation, doc_id, as_of = picked
         t = TEXTS[lang]
         history = list(conversation_so_far or [])
         text = text if isinstance(text, str) else ""
