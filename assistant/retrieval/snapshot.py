@@ -160,7 +160,7 @@ class SnapshotBuilder:
             if rows
             else np.zeros((0, 0), dtype=np.float32)  # a new site, or its last document deleted
         )
-        vocabulary = Counter(w for row in rows for w in self.terms.analyzer.words(row[1]))
+        vocabulary, terms = self.terms.indexed([r[1] for r in rows])
         snapshot = Snapshot(generation, [r[0] for r in rows], metadatas, vectors, vocabulary)
         snapshot.records = records
         snapshot.organisation_of_row = np.array(
@@ -174,7 +174,6 @@ class SnapshotBuilder:
         snapshot.access_of_row = np.array([m.get("access") or "" for m in metadatas], dtype=object)
         snapshot.access_values = sorted(set(snapshot.access_of_row))
         if rows:
-            terms = [self.terms.of(row[1], vocabulary) for row in rows]
             snapshot.chunks = _bm25(terms)
             snapshot.stem_frequency = Counter(t for chunk in terms for t in set(chunk))
             sections: dict[tuple[str, int, str], list[int]] = defaultdict(list)

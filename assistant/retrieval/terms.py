@@ -42,6 +42,26 @@ class Terms:
                 terms.extend(self.analyzer.stem(compound_parts(word, vocabulary)))
         return terms
 
+    def indexed(self, texts: list[str]) -> tuple[Counter[str], list[list[str]]]:
+        """The words of `texts` with their counts, and each text's terms as `of` makes them.
+
+        Each distinct word is made into terms once: an index's chunks share most of their
+        words, so this takes a fraction of the time of `of` per text.
+        """
+        words = [self.analyzer.words(text) for text in texts]
+        vocabulary = Counter(w for text in words for w in text)
+        plain = [plain_form(word, vocabulary) for word in vocabulary]
+        parts = [compound_parts(p, vocabulary) if self.compounds else [] for p in plain]
+        part_stems = iter(self.analyzer.stem(part for pair in parts for part in pair))
+        made = {
+            word: (stem, [next(part_stems) for _ in pair])
+            for word, stem, pair in zip(vocabulary, self.analyzer.stem(plain), parts, strict=True)
+        }
+        return vocabulary, [
+            [made[w][0] for w in text] + [part for w in text for part in made[w][1]]
+            for text in words
+        ]
+
     def stem(self, word: str, vocabulary: Counter[str]) -> str:
         """A word's index term, as the lexical index makes it."""
         return self.analyzer.stem([plain_form(word.lower(), vocabulary)])[0]
