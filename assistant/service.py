@@ -118,8 +118,9 @@ class Assistant:
         return response
 
     def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
-        # One snapshot spells, weighs, searches and cites, even if an ingest lands meanwhile.
-        snapshot = self.retriever.snapshot()
+        # One snapshot spells, weighs, searches and cites, even if an ingest lands meanwhile:
+        # the caller's view of it, so that nothing it may not read shapes its answer.
+        snapshot = self.retriever.snapshot(filters.labels if filters else None)
         vocabulary = self.retriever.vocabulary(snapshot)
         query, filters, organisations = self._standalone(messages, filters, vocabulary)
         if not snapshot.rows_on(self.catalog.today()).any():
@@ -199,7 +200,7 @@ class Assistant:
         return query, filters, organisations
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Citation]:
-        snapshot = self.retriever.snapshot()
+        snapshot = self.retriever.snapshot(filters.labels if filters else None)
         found = self.retriever.search(query, k, filters, snapshot)
         labels = filters.labels if filters else None
         return [self._citation(p, snapshot, labels) for p in found]

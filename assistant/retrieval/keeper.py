@@ -10,6 +10,10 @@ Building takes seconds to tens of seconds on a large index, and an ingest by ano
 host moves the generation once per document. So questions never wait for a build while a
 snapshot is held: the held one, a complete earlier picture, answers them while one background
 thread builds the new one. Only `latest()` waits, for a caller that has just ingested.
+
+A caller who may not read every document searches its view of the snapshot (`seen_by`), built
+once per snapshot and set of labels it may not read. The views callers have asked for are built
+for a new snapshot before it replaces the held one, so they do not wait for them either.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from assistant.retrieval.persisted import SnapshotFolder
 from assistant.retrieval.snapshot import Snapshot, SnapshotBuilder
 from assistant.retrieval.terms import Terms
 from assistant.storage import versions
+from assistant.types import Labels
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,7 @@ class Snapshots:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._rebuilding: threading.Thread | None = None
+        self._viewing = threading.Lock()
 
     @property
     def generation(self) -> int | None:
@@ -61,7 +67,7 @@ class Snapshots:
                 self._snapshot = self._load_or_build(generation)
             elif self._snapshot.generation != generation:
                 loaded = self._load(generation)
-                if loaded is not None:
+                if loaded is not None and not self._snapshot.views:
                     self._snapshot = loaded
                 else:
                     self._rebuild_in_background()
@@ -72,8 +78,29 @@ class Snapshots:
         generation = self.builder.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                self._snapshot = self._load_or_build(generation)
+                fresh = self._load_or_build(generation)
+                self._snapshot = self._with_views_of(self._snapshot, fresh)
             return self._snapshot
+
+    def seen_by(self, snapshot: Snapshot, labels: Labels | None) -> Snapshot:
+        """`snapshot` as a caller holding `labels` sees it: itself when it may read every
+        document (always, on an index without labels), else its view without the others."""
+        hidden = snapshot.hidden_from(labels)
+        if not hidden:
+            return snapshot
+        view = snapshot.views.get(hidden)  # one for every caller who may not read the same
+        if view is None:
+            with self._viewing:  # built once, however many callers ask for it at once
+                view = snapshot.views.get(hidden)
+                if view is None:
+                    view = snapshot.views[hidden] = self.builder.view(snapshot, labels)
+        return view
+
+    def _with_views_of(self, held: Snapshot | None, fresh: Snapshot) -> Snapshot:
+        """`fresh` with the views callers asked of `held`, built before it replaces `held`."""
+        for view in list(held.views.values()) if held else []:
+            self.seen_by(fresh, view.reader)
+        return fresh
 
     def _rebuild_in_background(self) -> None:
         if self._rebuilding is None or not self._rebuilding.is_alive():
@@ -85,6 +112,7 @@ class Snapshots:
     def _rebuild(self) -> None:
         try:
             fresh = self._load_or_build(self.builder.catalog.generation())
+            fresh = self._with_views_of(self._snapshot, fresh)
         except Exception:
             log.exception("building the new snapshot failed; the held one still answers")
             return

@@ -15,7 +15,7 @@ from assistant.retrieval.terms import Terms
 from assistant.retrieval.vocabulary import Vocabulary
 from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import Store
-from assistant.types import Filters, Passage
+from assistant.types import Filters, Labels, Passage
 
 
 class Retriever:
@@ -38,11 +38,12 @@ class Retriever:
         self.terms = terms
         self.catalog = catalog
 
-    def snapshot(self) -> Snapshot:
-        """The current snapshot. A question takes it once and hands it to every step
-        (`snapshot=`), so all of them read one picture of the index, and the catalogue is
-        asked for its generation once per question rather than once per step."""
-        return self.snapshots.current()
+    def snapshot(self, labels: Labels | None = None) -> Snapshot:
+        """The current snapshot, as a caller holding `labels` sees it (None: all of it). A
+        question takes it once and hands it to every step (`snapshot=`), so all of them read
+        one picture of the index, and the catalogue is asked for its generation once per
+        question rather than once per step."""
+        return self.snapshots.seen_by(self.snapshots.current(), labels)
 
     def search(
         self,
@@ -52,7 +53,8 @@ class Retriever:
         snapshot: Snapshot | None = None,
     ) -> list[Passage]:
         """The best passages of the versions in force on the filters' day (today if none)."""
-        return self.ranker.search(snapshot or self.snapshot(), query, k, self.dated(filters))
+        filters = self.dated(filters)
+        return self.ranker.search(snapshot or self.snapshot(filters.labels), query, k, filters)
 
     def dated(self, filters: Filters | None) -> Filters:
         filters = filters or Filters()

@@ -6,6 +6,11 @@ versions from the catalogue, their vectors from the embedding cache. A question 
 the rows of the versions in force on its date (`Snapshot.rows_on`), today by default. The
 snapshot is rebuilt when the catalogue's generation changes, never per question, so every
 request thread searches the same consistent picture of the index (`keeper.Snapshots`).
+
+A caller who may not read every document searches a view instead (`SnapshotBuilder.view`): the
+snapshot built again from the documents it may read alone, so that no word, spelling, term
+statistic or document card of the others shapes its answers, as if they had never been
+ingested. An index whose documents all carry no labels needs no view.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from assistant.retrieval.terms import Terms
 from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import Store
 from assistant.storage.versions import DocumentRecord
-from assistant.types import Passage
+from assistant.types import Labels, Passage, may_read, parse_labels
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +66,18 @@ class Snapshot:
     version_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     version_key_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     records: dict[str, DocumentRecord] = field(default_factory=dict)  # every document's versions
+    texts: list[str] = field(default_factory=list)  # per row, the embedded text: views read it
+    # The distinct access labels its documents' versions and rows carry (none: all are public).
+    access_labels: frozenset[Labels] = frozenset()
     _days: dict[date, np.ndarray] = field(default_factory=dict, repr=False)
     speller: Speller | None = field(default=None, repr=False)  # made on the first question
+    # The views of callers who may not read every document, by the labels they may not read.
+    views: dict[frozenset[Labels], Snapshot] = field(default_factory=dict, repr=False)
+    reader: Labels | None = None  # a view's: the labels of the caller it was built for
+
+    def hidden_from(self, labels: Labels | None) -> frozenset[Labels]:
+        """The access labels of documents that a caller holding `labels` may not read."""
+        return frozenset(a for a in self.access_labels if not may_read(a, labels))
 
     def rows_on(self, day: date) -> np.ndarray:
         """Which rows belong to the version of their document in force on `day`."""
@@ -152,7 +167,38 @@ class SnapshotBuilder:
         ]
 
     def build(self) -> Snapshot:
-        generation, records, rows = self._read_chunks()
+        return self._assemble(*self._read_chunks())
+
+    def view(self, snapshot: Snapshot, labels: Labels) -> Snapshot:
+        """`snapshot` built again from what a caller holding `labels` may read alone, words,
+        term statistics and cards alike: each document as `DocumentRecord.seen_by` shows it
+        (none it may not know of), and of those the rows of versions it may read."""
+        records = {
+            doc_id: seen
+            for doc_id, record in snapshot.records.items()
+            if (seen := record.seen_by(labels)) is not None
+        }
+        shown = [a for a in snapshot.access_values if may_read(parse_labels(a), labels)]
+        kept = np.flatnonzero(
+            np.isin(snapshot.access_of_row, shown) & np.isin(snapshot.doc_id_of_row, list(records))
+        )
+        rows = [
+            (
+                snapshot.ids[row],
+                snapshot.texts[row],
+                snapshot.metadatas[row],
+                snapshot.vectors[row],
+                int(snapshot.version_of_row[row]),
+            )
+            for row in kept
+        ]
+        view = self._assemble(snapshot.generation, records, rows)
+        view.reader = labels
+        return view
+
+    def _assemble(
+        self, generation: int, records: dict[str, DocumentRecord], rows: list[Row]
+    ) -> Snapshot:
         rows.sort(key=lambda r: (r[2]["doc_id"], r[4], r[2]["position"]))
         metadatas = [r[2] for r in rows]
         vectors = (
@@ -163,6 +209,7 @@ class SnapshotBuilder:
         vocabulary, terms = self.terms.indexed([r[1] for r in rows])
         snapshot = Snapshot(generation, [r[0] for r in rows], metadatas, vectors, vocabulary)
         snapshot.records = records
+        snapshot.texts = [r[1] for r in rows]
         snapshot.organisation_of_row = np.array(
             [m.get("organisation") or "" for m in metadatas], dtype=object
         )
@@ -173,6 +220,10 @@ class SnapshotBuilder:
         )
         snapshot.access_of_row = np.array([m.get("access") or "" for m in metadatas], dtype=object)
         snapshot.access_values = sorted(set(snapshot.access_of_row))
+        snapshot.access_labels = frozenset(
+            {v.access for record in records.values() for v in record.versions}
+            | {parse_labels(a) for a in snapshot.access_values}
+        ) - {frozenset()}
         if rows:
             snapshot.chunks = _bm25(terms)
             snapshot.stem_frequency = Counter(t for chunk in terms for t in set(chunk))
