@@ -8,9 +8,9 @@ snapshot is rebuilt when the catalogue's generation changes, never per question,
 request thread searches the same consistent picture of the index (`keeper.Snapshots`).
 
 A caller who may not read every document searches a view instead (`SnapshotBuilder.view`): the
-snapshot built again from the documents it may read alone, so that no word, spelling, term
-statistic or document card of the others shapes its answers, as if they had never been
-ingested. An index whose documents all carry no labels needs no view.
+snapshot built again from the versions it may read alone, so that no word, spelling, term
+statistic or document card of the others shapes its answers: a document it may not read is as if
+never ingested. An index whose documents all carry no labels needs no view.
 """
 
 from __future__ import annotations
