@@ -48,7 +48,8 @@ class Runtime:
                 settings.failed_keys_allowed,
             ),
         )
-        # One ingest at a time: two runs over the same document would race on its versions.
+        # One API ingest or delete at a time in this process; the catalogue's per-document
+        # lock keeps other processes and hosts off the document being written.
         self.ingest_lock = threading.Lock()
         self._assistant: Assistant | None = None
         self._indexer: Indexer | None = None
