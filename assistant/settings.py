@@ -141,6 +141,14 @@ class Settings(BaseSettings):
         gt=0,
         description="Embedding one file may take this long; then it is refused, unpublished.",
     )
+    ingest_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Threads a server embeds an uploaded document with; unset: all cores but one, "
+            "which stays free for the questions it answers meanwhile."
+        ),
+    )
     ingest_roots: CommaSeparated = Field(
         default_factory=lambda: ["corpus"],
         description="Folders whose files the ingest route may read by server-side path.",
