@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 SOURCE_KEY = "doc_id"  # the indexing API's source id: all chunks of one document
 KEY_ENCODER = "sha256"  # chunk ids: content and metadata hashed
 BATCH = 100  # chunks embedded between two looks at the clock (the indexing API's own batch)
+# A writer waits for another ingest of its document as long as that one may spend embedding
+# (`LoadLimits.max_seconds`), and this long more to publish.
+PUBLISH_SECONDS = 60
 
 
 class Indexer:
@@ -113,17 +116,11 @@ class Indexer:
 
         Waits for an ingest of the document elsewhere (`LockTimeoutError` past the wait).
         """
-        with self.catalog.writing(doc_id, self._wait):
+        with self.catalog.writing(doc_id, self.limits.max_seconds + PUBLISH_SECONDS):
             if self.catalog.withdraw(doc_id) is None:  # first: readers stop showing it at once
                 return False
             self._keep_indexed(doc_id)
         return True
-
-    @property
-    def _wait(self) -> float:
-        """How long a writer waits for another ingest of its document: as long as that one
-        may spend embedding, and a minute to publish."""
-        return self.limits.max_seconds + 60
 
     def _ingest_file(self, path: Path, seen: dict[str, Path], report: IngestReport) -> None:
         doc = load_file(path, self.limits)
@@ -137,13 +134,14 @@ class Indexer:
         seen[doc.doc_id] = path
         # One ingest of a document at a time, on every host: a second one of the same file
         # waits, then finds the first one's version and adds nothing.
+        wait = self.limits.max_seconds + PUBLISH_SECONDS
         try:
-            with self.catalog.writing(doc.doc_id, self._wait, lambda: _say_waiting(path, doc)):
+            with self.catalog.writing(doc.doc_id, wait):
                 self._ingest_document(path, doc, report)
         except LockTimeoutError as error:
             raise LoadError(
                 path,
-                f"another ingest of {doc.doc_id!r} held it for over {self._wait:g} s; "
+                f"another ingest of {doc.doc_id!r} held it for over {wait:g} s; "
                 "the version in force stays, try again once that one is done",
             ) from error
 
@@ -254,10 +252,6 @@ def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: st
         return True
     dated = doc.effective_date is not None
     return dated and any(v.same_as(doc.content_hash, effective) for v in record.versions)
-
-
-def _say_waiting(path: Path, doc: LoadedDocument) -> None:
-    log.warning("%s: waiting for another ingest of %r to finish", path, doc.doc_id)
 
 
 def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Document:

@@ -182,12 +182,10 @@ class Catalog:
             rows = db.execute(query).all()
         return [(r.content, json.loads(r.metadata)) for r in rows]
 
-    def writing(
-        self, doc_id: str, timeout: float, waiting: Callable[[], None] | None = None
-    ) -> AbstractContextManager[None]:
+    def writing(self, doc_id: str, timeout: float) -> AbstractContextManager[None]:
         """Hold `doc_id` for one writer at a time, in every process and on every host that
         shares this catalogue; wait up to `timeout` s for another (`LockTimeoutError`)."""
-        return named_lock(self.db, f"document:{doc_id}", timeout, waiting)
+        return named_lock(self.db, f"document:{doc_id}", timeout)
 
     def publish(
         self,

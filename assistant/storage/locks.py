@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,8 @@ from sqlalchemy import text
 
 from assistant.storage.database import Database
 
+log = logging.getLogger(__name__)
+
 POLL = 0.1  # seconds between two tries while another holder has the lock
 
 
@@ -30,13 +33,9 @@ class LockTimeoutError(RuntimeError):
 
 
 @contextmanager
-def named_lock(
-    db: Database, name: str, timeout: float, waiting: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """Hold `name` in `db` while the block runs; wait up to `timeout` s for another holder.
-
-    `waiting` is called once if the lock is not free at once (to say so to whoever watches).
-    """
+def named_lock(db: Database, name: str, timeout: float) -> Iterator[None]:
+    """Hold `name` in `db` while the block runs; wait up to `timeout` s for another holder
+    (saying so once, as a warning, when it is not free at once)."""
     if db.engine.dialect.name == "postgresql":
         take = _advisory(db, name)
     else:  # SQLite: always a file here (the settings name one in the data directory)
@@ -47,8 +46,8 @@ def named_lock(
         while not try_lock():
             if time.monotonic() >= deadline:
                 raise LockTimeoutError(f"{name!r} held by another for over {timeout:g} s")
-            if waiting is not None and not told:
-                waiting()
+            if not told:
+                log.warning("waiting for another holder of %s (up to %g s)", name, timeout)
                 told = True
             time.sleep(POLL)
         yield
