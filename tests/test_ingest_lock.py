@@ -32,6 +32,7 @@ from ingest.indexing import Indexer
 from tests.conftest import require_shared
 from tests.live_server import CLI, start_server
 from tests.servers import chroma_server, postgres_server
+from tests.test_resume import report_cells
 
 STATUTE = "1947/sfs-1947-948.md"  # 137 paragraphs: embedding them takes seconds at least
 DOC_ID = "sfs-1947-948"
@@ -56,11 +57,6 @@ def cli(data: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [str(CLI), *args], env=settings, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-
-
-def report_cells(stdout: str) -> list[str]:
-    row = next(line for line in stdout.splitlines() if line.startswith("│"))
-    return [cell.strip() for cell in row.split("│")[1:-1]]
 
 
 def ingest_at_once(
