@@ -31,8 +31,9 @@ from assistant.storage.embedders import MissingExtraError, make_embedder
 from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
 from ingest.files import discover
-from ingest.indexing import Indexer, IngestReport
+from ingest.indexing import Indexer
 from ingest.progress import ProgressDisplay
+from ingest.report import IngestReport
 
 console = Console()
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

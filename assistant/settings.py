@@ -141,6 +141,9 @@ class Settings(BaseSettings):
         gt=0,
         description="Embedding one file may take this long; then it is refused, unpublished.",
     )
+    ingest_threads: int | None = Field(
+        default=None, ge=1, description="Threads a server ingests with; unset: all cores but one."
+    )
     ingest_roots: CommaSeparated = Field(
         default_factory=lambda: ["corpus"],
         description="Folders whose files the ingest route may read by server-side path.",

@@ -5,6 +5,7 @@ python -m evals ablation [--distractors N]
 python -m evals variants [--distractors N] [--set dev|test]
 python -m evals ingest-benchmark [--minutes M]
 python -m evals load-benchmark [--seconds S] [--clients 1 8 16] [--workers 1 2]
+python -m evals ingest-load-benchmark [--before main] [--statutes FILE ...] [--all-cores]
 python -m evals scale-benchmark --source DATA_DIR [--sizes 0 500 2000 all]
 python -m evals hosts-benchmark [--statutes 200] [--clients 8] [--seconds S]
 python -m evals versions-benchmark [--statute DOC] [--questions N]
@@ -50,6 +51,7 @@ MODULES = {
     "variants": "evals.variants",
     "ingest-benchmark": "evals.ingest_benchmark",
     "load-benchmark": "evals.load_benchmark",
+    "ingest-load-benchmark": "evals.ingest_load_benchmark",
     "labelled-load": "evals.labelled_load",
     "versions-benchmark": "evals.versions_benchmark",
     "scale-benchmark": "evals.scale_benchmark",

