@@ -20,11 +20,11 @@ from assistant.settings import Settings
 from assistant.types import Message
 from evals.baseline import TutorialPipeline
 from evals.distractors import statutes_for_evaluation
-from evals.gold import GOLD, TEST, GoldItem, has_fact, load_gold, supports
+from evals.gold import FRESH, GOLD, TEST, GoldItem, has_fact, load_gold, supports
 from ingest.indexing import Indexer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SETS = {"dev": GOLD, "test": TEST}
+SETS = {"dev": GOLD, "test": TEST, "fresh": FRESH}
 RECALL_AT = 5
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evals.distractors import STAFF_STATUTES
-from evals.gold import GOLD, TEST, load_gold, normalise
+from evals.gold import FRESH, GOLD, TEST, load_gold, normalise
 from ingest.chunking import chunk_document
 from ingest.loaders import load_file
 from tests.conftest import CORPUS, require_shared
@@ -24,7 +24,7 @@ def paragraphs() -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("question_set", [GOLD, TEST], ids=["dev", "test"])
+@pytest.mark.parametrize("question_set", [GOLD, TEST, FRESH], ids=["dev", "test", "fresh"])
 def test_every_source_quote_is_in_a_paragraph_of_its_document(question_set: Path) -> None:
     texts = paragraphs()
     items = load_gold(question_set)
@@ -43,3 +43,11 @@ def test_the_test_set_is_the_size_the_evaluation_promises() -> None:
     statutes = [i for i in items if i.category.startswith("statute")]
     assert len(items) - len(statutes) >= 60 and len(statutes) >= 40
     assert {i.category for i in items} >= {"paraphrase", "english", "typo", "comparison"}
+
+
+def test_the_fresh_set_asks_about_both_kinds_of_document_in_staff_words() -> None:
+    items = load_gold(FRESH)
+    statutes = [i for i in items if i.category.startswith("statute")]
+    assert len(items) >= 60 and len(statutes) >= 20 and len(items) - len(statutes) >= 20
+    declined = [i for i in items if i.decline is True]
+    assert len(declined) >= 8, "questions the documents do not answer"
