@@ -30,8 +30,7 @@ def print_side_by_side(reports: dict[str, Report], console: Console) -> None:
     """The sets' overall figures in one table: tune on dev, read the result off test."""
     first = next(iter(reports.values()))
     table = Table(
-        title=f"The question sets: corpus/ + {first.distractors} statutes "
-        f"({first.chunks} chunks)"
+        title=f"The question sets: corpus/ + {first.distractors} statutes ({first.chunks} chunks)"
     )
     table.add_column("set")
     for header, _ in COLUMNS:
