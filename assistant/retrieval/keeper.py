@@ -9,7 +9,8 @@ that of several workers only one builds it.
 Building takes seconds to tens of seconds on a large index, and an ingest by another process or
 host moves the generation once per document. So questions never wait for a build while a
 snapshot is held: the held one, a complete earlier picture, answers them while one background
-thread builds the new one. Only `latest()` waits, for a caller that has just ingested.
+thread builds the new one. A process starting with an earlier generation on disk begins with
+it the same way. Only `latest()` waits, for a caller that has just ingested.
 
 A caller who may not read every document searches its view of the snapshot (`seen_by`), built
 once per snapshot and set of labels it may not read. The views callers have asked for are built
@@ -64,7 +65,7 @@ class Snapshots:
             return held
         with self._lock:
             if self._snapshot is None:
-                self._snapshot = self._load_or_build(generation)
+                self._snapshot = self._first(generation)
             elif self._snapshot.generation != generation:
                 loaded = self._load(generation)
                 if loaded is not None and not self._snapshot.views:
@@ -119,6 +120,22 @@ class Snapshots:
         with self._lock:
             if self._snapshot is None or fresh.generation > self._snapshot.generation:
                 self._snapshot = fresh
+
+    def _first(self, generation: int) -> Snapshot:
+        """A process's first snapshot: the catalogue's generation if saved; else the newest one
+        saved, answering while the current one is built in the background (an ingest saves one
+        as it goes, so after an interrupted one a server starts in seconds at any size); else
+        built now."""
+        if self.folder is not None:
+            saved = self.folder.newest(generation, self.builder.catalog.today())
+            if saved is not None:
+                if saved.generation != generation:
+                    log.info(
+                        "answering from snapshot %d while %d builds", saved.generation, generation
+                    )
+                    self._rebuild_in_background()
+                return saved
+        return self._load_or_build(generation)
 
     def _load(self, generation: int) -> Snapshot | None:
         if self.folder is None:

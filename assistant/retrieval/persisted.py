@@ -65,6 +65,14 @@ class SnapshotFolder:
             snapshot.cards = _load_bm25(folder / "cards")
         return snapshot
 
+    def newest(self, at_most: int, today: date) -> Snapshot | None:
+        """The newest snapshot saved of a generation up to `at_most`, else None."""
+        for folder in sorted(self.root.glob(f"g*-{self.key}"), reverse=True):
+            generation = int(folder.name[1:].split("-", 1)[0])
+            if generation <= at_most and (snapshot := self.load(generation, today)) is not None:
+                return snapshot
+        return None
+
     def save(self, snapshot: Snapshot) -> None:
         """Write `snapshot` under its generation, unless that is already there."""
         target = self.path(snapshot.generation)

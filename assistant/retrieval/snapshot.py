@@ -132,27 +132,28 @@ class SnapshotBuilder:
         while True:
             generation = self.catalog.generation()
             records = {r.doc_id: r for r in self.catalog.documents(include_withdrawn=True)}
-            got = self.store.collection.get(include=["documents", "metadatas", "embeddings"])
+            numbers = _version_numbers(records)
+            rows = self._published_rows(numbers)
             if self.catalog.generation() == generation:
                 break
-        numbers = {
-            (doc_id, v.content_hash, v.effective_date): v.version
-            for doc_id, record in records.items()
-            for v in record.versions
-            if not v.withdrawn
-        }
-        rows: list[Row] = []
-        for chunk_id, text, meta, vector in zip(
-            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-        ):
-            number = numbers.get((meta["doc_id"], meta["version_hash"], meta["effective_date"]))
-            if number is not None:  # else unpublished, or of a version being replaced
-                rows.append((chunk_id, text, meta, vector, number))
         indexed = {(r[2]["doc_id"], r[4]) for r in rows}
         for (doc_id, _, _), number in numbers.items():
             if (doc_id, number) not in indexed:
                 rows.extend(self._superseded_rows(doc_id, number))
         return generation, records, rows
+
+    def _published_rows(self, numbers: dict[VersionKey, int]) -> list[Row]:
+        """The index's chunks of catalogued versions, read a page at a time (`Store.pages`)."""
+        rows: list[Row] = []
+        for page in self.store.pages():
+            for chunk_id, text, meta, vector in zip(
+                page.ids, page.documents, page.metadatas, page.embeddings, strict=True
+            ):
+                key = (meta["doc_id"], meta["version_hash"], meta["effective_date"])
+                number = numbers.get(key)
+                if number is not None:  # else unpublished, or of a version being replaced
+                    rows.append((chunk_id, text, meta, vector, number))
+        return rows
 
     def _superseded_rows(self, doc_id: str, number: int) -> list[Row]:
         """A version not in the vector index: chunks from the catalogue, vectors from the cache
@@ -242,6 +243,19 @@ class SnapshotBuilder:
 
 
 Row = tuple[str, str, dict, list[float], int]  # id, embedded text, metadata, vector, version
+
+
+VersionKey = tuple[str, str, str]  # a chunk's doc_id, version_hash and effective_date
+
+
+def _version_numbers(records: dict[str, DocumentRecord]) -> dict[VersionKey, int]:
+    """Each catalogued version's number, by what its chunks carry."""
+    return {
+        (doc_id, v.content_hash, v.effective_date): v.version
+        for doc_id, record in records.items()
+        for v in record.versions
+        if not v.withdrawn
+    }
 
 
 def _version_key(doc_id: str, version: int) -> str:

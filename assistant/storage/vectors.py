@@ -7,10 +7,12 @@ so opening an index with another embedder is refused with a message that says wh
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_classic.embeddings import CacheBackedEmbeddings
@@ -24,6 +26,9 @@ from assistant.storage.embedding_cache import SQLByteStore
 log = logging.getLogger(__name__)
 
 EMBEDDER_KEY = "embedder"
+# Chunks read from the collection at a time: a read binds one SQL variable per chunk (SQLite
+# allows 32,766) and a Chroma server answers it in one HTTP body (about 16 MB at this size).
+PAGE = 2_000
 
 
 class IndexMismatchError(RuntimeError):
@@ -45,6 +50,29 @@ class Store:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def pages(self, page: int = PAGE) -> Iterator[StoredPage]:
+        """Every chunk of the collection with its text, metadata and vector, `page` at a time.
+
+        The ids are listed first (one query that binds nothing per row) and then read in
+        slices of them, so a chunk removed meanwhile is left out, never another read twice.
+        """
+        ids = self.collection.get(include=[])["ids"]
+        for start in range(0, len(ids), page):
+            got = self.collection.get(
+                ids=ids[start : start + page], include=["documents", "metadatas", "embeddings"]
+            )
+            yield StoredPage(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+
+
+@dataclass
+class StoredPage:
+    """One slice of the collection, in the collection's order of its ids."""
+
+    ids: list[str]
+    documents: list[str]
+    metadatas: list[dict]
+    embeddings: np.ndarray
 
 
 def _client(settings: Settings) -> chromadb.ClientAPI:
