@@ -27,7 +27,7 @@ from assistant.storage.consistency import (
     open_catalog,
     set_index_aside,
 )
-from assistant.storage.embedders import MissingExtraError, make_embedder
+from assistant.storage.embedders import MissingExtraError, ingest_threads, make_embedder
 from assistant.storage.vectors import IndexMismatchError, open_store
 from assistant.types import Filters, Message
 from ingest.files import discover
@@ -134,6 +134,7 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
     # The catalogue first: an unreachable database is named before the model loads.
     catalog = open_catalog(settings)
     store = open_store(settings, make_embedder(settings.embedder))
+    store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
     check_consistency(settings, store, catalog)
     indexer = Indexer.from_settings(store, catalog, settings)
     snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots

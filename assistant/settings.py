@@ -142,7 +142,7 @@ class Settings(BaseSettings):
         description="Embedding one file may take this long; then it is refused, unpublished.",
     )
     ingest_threads: int | None = Field(
-        default=None, ge=1, description="Threads a server ingests with; unset: all cores but one."
+        default=None, ge=1, description="Threads an ingest embeds with; unset: all cores but one."
     )
     ingest_roots: CommaSeparated = Field(
         default_factory=lambda: ["corpus"],

@@ -1,7 +1,7 @@
 """Questions over HTTP while an admin ingests a large document over the API, before and after.
 
     python -m evals ingest-load-benchmark [--before main] [--statutes FILE ...] [--rounds 1]
-                                          [--idle-seconds 20] [--clients 1] [--all-cores]
+                                          [--idle-seconds 20] [--clients 1] [--all-cores] [--cli]
 
 Starts `policy-assistant serve` (one process, as a serving host runs it) over corpus/ and
 asks the gold set's questions over `/v1/chat`, one after another: idle, then while an admin
@@ -10,7 +10,9 @@ returns, then idle again (the idle figures pool both sides, as the machine's loa
 It does so for this checkout's code and for the code at `--before` (git archive of that
 commit, run by the same interpreter), each on a fresh copy of one data directory, so each
 embeds the whole upload. With `--all-cores`, also this checkout with the ingest's threads
-unbounded (POLICY_ASSISTANT_INGEST_THREADS = the cores). It prints question p50/p95 idle and
+unbounded (POLICY_ASSISTANT_INGEST_THREADS = the cores). With `--cli`, a maintainer's
+`policy-assistant ingest` of the same document, a process of its own on the serving host,
+takes the upload's place. It prints question p50/p95 idle and
 during the ingest, the ratio of the p95s, and the ingest's own time, side by side, with the
 machine's load average: other work on the machine moves every figure.
 """
@@ -144,12 +146,17 @@ def measure(
         done, reply = threading.Event(), {}
 
         def ingest() -> None:
-            files = {"files": ("sammanfogade.md", upload)}
-            headers = {"Authorization": f"Bearer {ADMIN}"}
-            reply["body"] = httpx.post(
-                f"{url}/v1/ingest", files=files, headers=headers, timeout=3600
-            ).json()
-            done.set()
+            try:
+                if args.cli:
+                    reply["body"] = ingest_by_cli(variant, data, folder, upload, url)
+                else:
+                    files = {"files": ("sammanfogade.md", upload)}
+                    headers = {"Authorization": f"Bearer {ADMIN}"}
+                    reply["body"] = httpx.post(
+                        f"{url}/v1/ingest", files=files, headers=headers, timeout=3600
+                    ).json()
+            finally:
+                done.set()
 
         uploader = threading.Thread(target=ingest)
         uploader.start()
@@ -164,6 +171,25 @@ def measure(
         raise SystemExit(f"{variant.label}: the upload was not ingested: {body}")
     load = (load_before, os.getloadavg()[0])
     return Result(variant.label, idle, during, body["seconds"], body["chunks"], load)
+
+
+def ingest_by_cli(variant: Variant, data: Path, folder: Path, upload: bytes, url: str) -> dict:
+    """The document ingested by the CLI in a process of its own, as a maintainer runs it; the
+    same fields as the upload's reply."""
+    path = folder / "upload" / "sammanfogade.md"
+    path.parent.mkdir()
+    path.write_bytes(upload)
+    env = {**os.environ, **variant.env, "PYTHONPATH": str(variant.code)}
+    env["POLICY_ASSISTANT_DATA_DIR"] = str(data)
+    before = httpx.get(f"{url}/v1/info", timeout=60).json()["chunks"]
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "assistant.cli", "ingest", str(path.parent)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"failed": done.stdout + done.stderr}
+    after = httpx.get(f"{url}/v1/info", timeout=60).json()["chunks"]
+    return {"added": ["benchmark-upload"], "seconds": seconds, "chunks": after - before}
 
 
 def print_results(results: list[Result]) -> None:
@@ -201,6 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=1, help="each variant, alternately")
     parser.add_argument("--all-cores", action="store_true", help="also unbounded ingest threads")
+    parser.add_argument("--cli", action="store_true", help="ingest with the CLI, not the API")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="policy-assistant-ingest-load-"))

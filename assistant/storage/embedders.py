@@ -8,6 +8,7 @@ local path (or the local cache) with no hub access.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -211,6 +212,12 @@ class SentenceTransformerEmbeddings(CountingEmbeddings):
 
     def _embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
         return self._model.encode_query(list(texts), normalize_embeddings=True).tolist()
+
+
+def ingest_threads(configured: int | None) -> int:
+    """Threads an ingest embeds with: as configured, else all cores but one, which questions to
+    a server on the same host keep (a CLI ingest and a server are separate processes)."""
+    return configured or max(1, len(os.sched_getaffinity(0)) - 1)
 
 
 def make_embedder(spec: str) -> CountingEmbeddings:

@@ -8,7 +8,6 @@ orchestrator sends traffic only once it says "ready". Requests never load anythi
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 
@@ -16,7 +15,7 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog
 from assistant.storage.consistency import DataDirError
-from assistant.storage.embedders import MissingExtraError
+from assistant.storage.embedders import MissingExtraError, ingest_threads
 from assistant.storage.feedback import FeedbackStore
 from assistant.storage.sessions import Lifetimes, SessionStore
 from assistant.storage.vectors import IndexMismatchError
@@ -63,9 +62,7 @@ class Runtime:
     def _use(self, assistant: Assistant) -> None:
         # Questions take the model before an ingest's next passages (see CountingEmbeddings);
         # an ingest's threads leave a core to them, so neither slows the other's every step.
-        cores = len(os.sched_getaffinity(0))
-        threads = self.settings.ingest_threads or max(1, cores - 1)
-        assistant.store.embedder.passage_threads = threads
+        assistant.store.embedder.passage_threads = ingest_threads(self.settings.ingest_threads)
         self._indexer = Indexer.from_settings(assistant.store, assistant.catalog, self.settings)
         self._assistant = assistant
         self._ready.set()
