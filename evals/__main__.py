@@ -9,6 +9,7 @@ python -m evals ingest-load-benchmark [--before main] [--statutes FILE ...] [--a
 python -m evals scale-benchmark --source DATA_DIR [--sizes 0 500 2000 all]
 python -m evals hosts-benchmark [--statutes 200] [--clients 8] [--seconds S]
 python -m evals versions-benchmark [--statute DOC] [--questions N]
+python -m evals million-benchmark [--sizes 100000 1000000] [--queries 200]
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ MODULES = {
     "versions-benchmark": "evals.versions_benchmark",
     "scale-benchmark": "evals.scale_benchmark",
     "hosts-benchmark": "evals.hosts_benchmark",
+    "million-benchmark": "evals.million_benchmark",
 }
 
 

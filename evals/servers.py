@@ -28,6 +28,13 @@ def free_port() -> int:
 @contextmanager
 def chroma_server(path: Path) -> Iterator[str]:
     """`chroma run` from the installed chromadb on a free loopback port; yields its URL."""
+    with chroma_process(path) as (url, _process):
+        yield url
+
+
+@contextmanager
+def chroma_process(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`chroma_server`, also yielding the server's process (its memory is measured)."""
     port = free_port()
     log = path.parent / f"chroma-{port}.log"
     with log.open("w") as out:
@@ -50,7 +57,7 @@ def chroma_server(path: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"chroma run not ready in 60 s:\n{log.read_text()}")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
