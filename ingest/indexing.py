@@ -38,7 +38,7 @@ SOURCE_KEY = "doc_id"  # the indexing API's source id: all chunks of one documen
 KEY_ENCODER = "sha256"  # chunk ids: content and metadata hashed
 BATCH = 100  # chunks embedded between two looks at the clock (the indexing API's own batch)
 # A writer waits for another ingest of its document as long as that one may spend embedding
-# (`LoadLimits.max_seconds`), and this long more to publish.
+# (`LoadLimits.max_seconds`), and this long more to publish (`lock_wait`).
 PUBLISH_SECONDS = 60
 
 
@@ -116,7 +116,7 @@ class Indexer:
 
         Waits for an ingest of the document elsewhere (`LockTimeoutError` past the wait).
         """
-        with self.catalog.writing(doc_id, self.limits.max_seconds + PUBLISH_SECONDS):
+        with self.catalog.writing(doc_id, lock_wait(self.limits)):
             if self.catalog.withdraw(doc_id) is None:  # first: readers stop showing it at once
                 return False
             self._keep_indexed(doc_id)
@@ -134,7 +134,7 @@ class Indexer:
         seen[doc.doc_id] = path
         # One ingest of a document at a time, on every host: a second one of the same file
         # waits, then finds the first one's version and adds nothing.
-        wait = self.limits.max_seconds + PUBLISH_SECONDS
+        wait = lock_wait(self.limits)
         try:
             with self.catalog.writing(doc.doc_id, wait):
                 self._ingest_document(path, doc, report)
@@ -240,6 +240,11 @@ class Indexer:
             source_id_key=SOURCE_KEY,
             key_encoder=KEY_ENCODER,
         )
+
+
+def lock_wait(limits: LoadLimits) -> float:
+    """How long a writer waits for another ingest of its document to finish."""
+    return limits.max_seconds + PUBLISH_SECONDS
 
 
 def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: str) -> bool:
