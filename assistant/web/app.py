@@ -148,6 +148,7 @@ def _mount_chat_page(
         path="/chat",
         theme=page.theme,
         css=page.css,
+        head=page.head,
         footer_links=[],
         auth_dependency=user,
         max_file_size=1,  # the page takes no files: nothing may be uploaded through it

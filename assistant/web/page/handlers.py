@@ -146,6 +146,7 @@ class PageHandlers:
         organisations, documents = self._filter_choices(t, labels)
         return (
             gr.update(value=t["header"]),
+            gr.update(label=t["filters"]),
             gr.update(choices=organisations, label=t["organisation"]),
             gr.update(choices=documents, label=t["document"]),
             gr.update(label=t["as_of"]),
@@ -154,7 +155,7 @@ class PageHandlers:
                 placeholder=t["placeholder"],
                 examples=[{"text": q} for q in t["examples"]],
             ),
-            gr.update(placeholder=t["question"]),
+            gr.update(placeholder=t["question"], label=t["question_label"]),
             gr.update(value=t["ask"]),
             gr.update(label=t["comment"]),
             gr.update(value=t["send_comment"]),

@@ -8,6 +8,7 @@ The page is a client of the same service the API calls (see `handlers`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 
 import gradio as gr
 
@@ -17,6 +18,19 @@ from assistant.web.runtime import Runtime
 
 CSS = """
 .pa-notice { border-left: 4px solid #b45309; padding: 0.4em 0.8em; background: #fffbeb; }
+:focus-visible, textarea:focus, input:focus {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px;
+}
+.pa-visually-hidden {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap;
+}
+#pa-chat .title .arrow button { pointer-events: none; }
+#pa-chat blockquote, #pa-chat .thought .prose { font-size: 1rem; }
+@media (max-width: 640px) {
+  #pa-chat { height: auto !important; min-height: 40vh; }
+  #pa-chat .bubble-wrap { max-height: none; }
+}
 """
 PRIVATE = "private"  # events that are the page's own, not part of its public API
 
@@ -26,6 +40,7 @@ class ChatPage:
     blocks: gr.Blocks
     theme: gr.themes.Base
     css: str
+    head: str  # the page's own script (`mend.js`), inline: nothing is fetched
 
 
 @dataclass
@@ -37,6 +52,7 @@ class Components:
     feedback_ids: gr.State  # chat message index → feedback record id
     language_choice: gr.Radio
     header: gr.Markdown
+    filters: gr.Accordion
     organisation: gr.Dropdown
     document: gr.Dropdown
     as_of: gr.Textbox
@@ -54,6 +70,7 @@ class Components:
         """The components whose words change with the language, in `labels()` order."""
         return [
             self.header,
+            self.filters,
             self.organisation,
             self.document,
             self.as_of,
@@ -69,18 +86,29 @@ class Components:
 
 def build_chat_page(runtime: Runtime) -> ChatPage:
     # System fonts: the page must render with no request leaving the intranet.
-    theme = gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"])
+    theme = gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]).set(
+        # WCAG 2.1 AA contrast (4.5:1) for labels and the primary buttons.
+        block_label_text_color="*primary_800",
+        block_title_text_color="*primary_800",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        checkbox_label_background_fill_selected="*primary_700",
+        checkbox_background_color_selected="*primary_700",
+        body_text_color_subdued="*neutral_600",
+    )
     with gr.Blocks(title="Policyassistenten", analytics_enabled=False) as blocks:
         components = _components(signed_in=bool(runtime.settings.api_keys))
         _wire(components, PageHandlers(runtime), blocks)
-    return ChatPage(blocks, theme, CSS)
+    script = files("assistant.web.page").joinpath("mend.js").read_text(encoding="utf-8")
+    return ChatPage(blocks, theme, CSS, f"<script>{script}</script>")
 
 
 def _components(signed_in: bool) -> Components:
     sv = TEXTS["sv"]
     language, conversation, feedback_ids = gr.State("sv"), gr.State([]), gr.State({})
     header = gr.Markdown(sv["header"])
-    with gr.Row():
+    # One control in front of the filters, so that on a phone the question is on the first screen.
+    with gr.Accordion(sv["filters"], open=False, elem_id="pa-filters") as filters, gr.Row():
         language_choice, organisation, document = _choices_row(sv)
         as_of = gr.Textbox(label=sv["as_of"], scale=1, max_lines=1, elem_id="pa-as-of")
     chatbot = gr.Chatbot(
@@ -95,6 +123,7 @@ def _components(signed_in: bool) -> Components:
     notice = gr.Markdown(visible=False, elem_classes=["pa-notice"], elem_id="pa-notice")
     with gr.Row():
         question = gr.Textbox(
+            label=sv["question_label"],
             placeholder=sv["question"],
             show_label=False,
             scale=8,
@@ -111,8 +140,8 @@ def _components(signed_in: bool) -> Components:
         sv["sign_out"], link="/chat/logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
     )
     return Components(
-        language, conversation, feedback_ids, language_choice, header, organisation, document,
-        as_of, chatbot, notice, question, ask, comment, send_comment, clear, sign_out,
+        language, conversation, feedback_ids, language_choice, header, filters, organisation,
+        document, as_of, chatbot, notice, question, ask, comment, send_comment, clear, sign_out,
     )  # fmt: skip
 
 

@@ -6,14 +6,15 @@ from typing import Any
 
 TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
-        "header": "## Policyassistenten\nStäll en fråga om organisationens policyer och "
+        "header": "# Policyassistenten\nStäll en fråga om organisationens policyer och "
         "protokoll. Svaret citerar de stycken det bygger på; klicka på en källa för att läsa "
         "stycket.",
+        "filters": "Filter och språk / Language",
         "organisation": "Organisation",
         "document": "Dokument",
         "all_organisations": "Alla organisationer",
         "all_documents": "Alla dokument",
-        "as_of": "Gäller den (ÅÅÅÅ-MM-DD, tomt = i dag)",
+        "as_of": "Gäller den (tomt = i dag)",
         "bad_date": "{value!r} är inget datum; skriv det som ÅÅÅÅ-MM-DD, till exempel 2025-01-31.",
         "status": {
             "in_force": "gäller",
@@ -24,6 +25,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "chat": "Samtal",
         "placeholder": "Svaren bygger bara på de inlästa dokumenten.",
         "question": "Skriv din fråga här …",
+        "question_label": "Din fråga",
         "ask": "Fråga",
         "clear": "Nytt samtal",
         "sign_out": "Logga ut",
@@ -46,13 +48,14 @@ TEXTS: dict[str, dict[str, Any]] = {
         "version_label": "Version",
     },
     "en": {
-        "header": "## Policy Assistant\nAsk a question about the organisation's policies and "
+        "header": "# Policy Assistant\nAsk a question about the organisation's policies and "
         "protocols. The answer cites the paragraphs it relies on; click a source to read it.",
+        "filters": "Filters and language / Språk",
         "organisation": "Organisation",
         "document": "Document",
         "all_organisations": "All organisations",
         "all_documents": "All documents",
-        "as_of": "As of (YYYY-MM-DD, empty = today)",
+        "as_of": "As of (empty = today)",
         "bad_date": "{value!r} is not a date; write it as YYYY-MM-DD, for example 2025-01-31.",
         "status": {
             "in_force": "in force",
@@ -63,6 +66,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "chat": "Conversation",
         "placeholder": "Answers rely only on the ingested documents.",
         "question": "Type your question here …",
+        "question_label": "Your question",
         "ask": "Ask",
         "clear": "New conversation",
         "sign_out": "Sign out",
