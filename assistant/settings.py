@@ -89,6 +89,14 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=10, gt=0, description="A signed-in chat page session ends this long after sign-in."
     )
+    conversation_days: float = Field(
+        default=30,
+        gt=0,
+        description=(
+            "The chat page keeps each user's conversations this many days after their last "
+            "use, to be listed and reopened after a reload or a restart."
+        ),
+    )
     failed_keys_allowed: int = Field(
         default=5,
         ge=1,
@@ -197,6 +205,10 @@ class Settings(BaseSettings):
     @property
     def sessions_url(self) -> str:
         return self._database("sessions")
+
+    @property
+    def conversations_url(self) -> str:
+        return self._database("conversations")
 
     def _database(self, name: str) -> str:
         """The database server when one is configured, else the data directory's file `name`."""

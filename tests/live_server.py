@@ -43,8 +43,9 @@ def start_server(
     api_key: str | None = None,
     admin_key: str | None = None,
     workers: int = 1,
+    port: int | None = None,  # a restart takes the same port: the browser's storage is per port
 ) -> LiveServer:
-    port = free_port()
+    port = port or free_port()
     log = data_dir.parent / f"server-{port}.log"
     settings_env = {
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),

@@ -137,8 +137,8 @@ SIGNED_IN = gr.Request(username="key-reader")  # a user the access file does not
 
 
 def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None = None) -> tuple:
-    *_, (history, conversation, *rest) = handlers.answer(
-        text, history or [], "", "", "", "sv", SIGNED_IN
+    *_, (history, conversation, *rest, _record) = handlers.answer(
+        text, history or [], "", "", "", "sv", {}, SIGNED_IN
     )
     assert conversation == history  # the chat shows what the server keeps
     return (history, *rest)
@@ -146,9 +146,10 @@ def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None
 
 def test_page_streams_the_answer_then_its_citation_panels(runtime: Runtime) -> None:
     handlers = PageHandlers(runtime)
-    updates = list(handlers.answer(QUESTION, [], "", "", "", "sv", SIGNED_IN))
+    updates = list(handlers.answer(QUESTION, [], "", "", "", "sv", {}, SIGNED_IN))
     assert len(updates) > 2  # the answer arrives in pieces
-    history, conversation, question_box, notice = updates[-1]
+    history, conversation, question_box, notice, record = updates[-1]
+    assert ("dalarna-internationell-policy", "v1") in record["cited"]
     assert conversation is history
     assert question_box == "" and notice["visible"] is False
     user, answer, *panels = history
@@ -182,13 +183,15 @@ def test_page_while_loading_says_so(runtime: Runtime) -> None:
 
 
 def test_page_relabels_in_english_with_the_filters_choices(runtime: Runtime) -> None:
-    lang, _notice, header, organisations, documents, *rest = PageHandlers(runtime).relabel(
-        "English", SIGNED_IN
-    )
+    lang, _notice, header, _filters, organisations, documents, *rest = PageHandlers(
+        runtime
+    ).relabel("English", SIGNED_IN)
     assert lang == "en" and "Policy Assistant" in header["value"]
     assert ("Landstinget Dalarna", "Landstinget Dalarna") in organisations["choices"]
     assert any(doc_id == "dalarna-internationell-policy" for _, doc_id in documents["choices"])
-    assert rest[-2]["value"] == TEXTS["en"]["clear"] and rest[-1]["value"] == "Sign out"
+    clear, recent, forget, sign_out = rest[-4:]
+    assert clear["value"] == TEXTS["en"]["clear"] and sign_out["value"] == "Sign out"
+    assert recent["label"] == "Recent conversations" and forget["value"] == TEXTS["en"]["forget"]
 
 
 def test_a_user_header_from_an_untrusted_address_is_ignored(runtime: Runtime) -> None:

@@ -13,6 +13,7 @@ from importlib.resources import files
 import gradio as gr
 
 from assistant.web.page.handlers import ALL, PageHandlers
+from assistant.web.page.recent import NEW, RecentConversations
 from assistant.web.page.texts import LANGUAGES, TEXTS
 from assistant.web.runtime import Runtime
 
@@ -50,6 +51,10 @@ class Components:
     # the chat's value is never read, so no forged message (a file, say) becomes the server's.
     conversation: gr.State
     feedback_ids: gr.State  # chat message index → feedback record id
+    record: gr.State  # the saved conversation's id and the versions its answers cited
+    # The browser's own id (the owner of its conversations on an open page) and the
+    # conversation it is in, kept in its local storage across reloads and restarts.
+    browser: gr.BrowserState
     language_choice: gr.Radio
     header: gr.Markdown
     filters: gr.Accordion
@@ -63,6 +68,8 @@ class Components:
     comment: gr.Textbox
     send_comment: gr.Button
     clear: gr.Button
+    recent: gr.Dropdown
+    forget: gr.Button
     sign_out: gr.Button  # shown when the page is behind keys
 
     @property
@@ -80,6 +87,8 @@ class Components:
             self.comment,
             self.send_comment,
             self.clear,
+            self.recent,
+            self.forget,
             self.sign_out,
         ]
 
@@ -106,6 +115,11 @@ def build_chat_page(runtime: Runtime) -> ChatPage:
 def _components(signed_in: bool) -> Components:
     sv = TEXTS["sv"]
     language, conversation, feedback_ids = gr.State("sv"), gr.State([]), gr.State({})
+    record = gr.State(dict(NEW))
+    # Gradio encrypts what it keeps in local storage; nothing kept there is secret (the
+    # browser's own random id and a conversation id, both checked against the owner), and one
+    # fixed key lets every worker and restart read it.
+    browser = gr.BrowserState({}, storage_key="policy-assistant", secret="policy-assistant")
     header = gr.Markdown(sv["header"])
     # One control in front of the filters, so that on a phone the question is on the first screen.
     with gr.Accordion(sv["filters"], open=False, elem_id="pa-filters") as filters, gr.Row():
@@ -135,13 +149,20 @@ def _components(signed_in: bool) -> Components:
         comment = gr.Textbox(label=sv["comment"], scale=8, elem_id="pa-comment")
         send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
         clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
+    with gr.Row():
+        recent = gr.Dropdown(
+            [(sv["no_conversation"], "")], value="", label=sv["recent"], scale=8,
+            elem_id="pa-recent",
+        )  # fmt: skip
+        forget = gr.Button(sv["forget"], scale=1, elem_id="pa-forget")
     # A link: Gradio's /chat/logout, which the gate turns into ending the server's session.
     sign_out = gr.Button(
         sv["sign_out"], link="/chat/logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
     )
     return Components(
-        language, conversation, feedback_ids, language_choice, header, filters, organisation,
-        document, as_of, chatbot, notice, question, ask, comment, send_comment, clear, sign_out,
+        language, conversation, feedback_ids, record, browser, language_choice, header, filters,
+        organisation, document, as_of, chatbot, notice, question, ask, comment, send_comment,
+        clear, recent, forget, sign_out,
     )  # fmt: skip
 
 
@@ -164,17 +185,28 @@ def _filter(everything: str, label: str, elem_id: str) -> gr.Dropdown:
 
 
 def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
+    recent = RecentConversations(handlers.runtime, handlers.labels_of)
     inputs = [c.question, c.conversation, c.organisation, c.document, c.as_of, c.language]
-    outputs = [c.chatbot, c.conversation, c.question, c.notice]
-    c.ask.click(handlers.answer, inputs, outputs, api_name="ask")
-    c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE)
+    inputs.append(c.record)
+    outputs = [c.chatbot, c.conversation, c.question, c.notice, c.record]
+    saved = (
+        recent.remember,
+        [c.conversation, c.record, c.browser, c.language],
+        [c.record, c.browser, c.recent],
+    )
+    c.ask.click(handlers.answer, inputs, outputs, api_name="ask").then(
+        *saved, api_visibility=PRIVATE
+    )
+    c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE).then(
+        *saved, api_visibility=PRIVATE
+    )
 
     def pick_example(data: gr.SelectData) -> str:
         return data.value["text"]
 
     c.chatbot.example_select(pick_example, None, [c.question], api_visibility=PRIVATE).then(
         handlers.answer, inputs, outputs, api_visibility=PRIVATE
-    )
+    ).then(*saved, api_visibility=PRIVATE)
     c.chatbot.like(
         handlers.thumb,
         [c.conversation, c.feedback_ids, c.language],
@@ -188,9 +220,18 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
         api_visibility=PRIVATE,
     )
     new_conversation = (
-        lambda: ([], [], {}, gr.update(visible=False), ""),
-        None,
-        [c.chatbot, c.conversation, c.feedback_ids, c.notice, c.question],
+        recent.start_over,
+        [c.browser, c.language],
+        [
+            c.chatbot,
+            c.conversation,
+            c.feedback_ids,
+            c.notice,
+            c.question,
+            c.record,
+            c.browser,
+            c.recent,
+        ],
     )
     c.clear.click(*new_conversation, api_visibility=PRIVATE)
     c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
@@ -200,6 +241,23 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
         [c.language, c.notice, *c.labelled],
         api_visibility=PRIVATE,
     )
+    c.recent.input(
+        recent.reopen,
+        [c.recent, c.browser, c.language],
+        [c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice],
+        api_visibility=PRIVATE,
+    )
+    c.forget.click(
+        recent.forget,
+        [c.recent, c.record, c.browser, c.language],
+        [c.recent, c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice],
+        api_visibility=PRIVATE,
+    )
     blocks.load(
         handlers.load, None, [c.language, c.language_choice, *c.labelled], api_visibility=PRIVATE
+    ).then(
+        recent.restore,
+        [c.browser, c.language],
+        [c.chatbot, c.conversation, c.record, c.browser, c.recent],
+        api_visibility=PRIVATE,
     )

@@ -31,6 +31,12 @@ TEXTS: dict[str, dict[str, Any]] = {
         "sign_out": "Logga ut",
         "comment": "Kommentar till senaste svaret (valfri)",
         "send_comment": "Skicka kommentar",
+        "recent": "Tidigare samtal",
+        "no_conversation": "Välj ett samtal",
+        "forget": "Ta bort samtalet",
+        "deleted": "Samtalet är borttaget.",
+        "cannot_reopen": "Samtalet kan inte öppnas: det finns inte längre, eller så citerar det "
+        "dokument som du inte längre får läsa.",
         "source": "Källa",
         "see_also": "Se även",
         "declined": "**Dokumenten säger inget om detta.** Närliggande stycken visas under "
@@ -72,6 +78,12 @@ TEXTS: dict[str, dict[str, Any]] = {
         "sign_out": "Sign out",
         "comment": "Comment on the latest answer (optional)",
         "send_comment": "Send comment",
+        "recent": "Recent conversations",
+        "no_conversation": "Choose a conversation",
+        "forget": "Delete the conversation",
+        "deleted": "The conversation is deleted.",
+        "cannot_reopen": "The conversation cannot be opened: it no longer exists, or it cites "
+        "documents you may no longer read.",
         "source": "Source",
         "see_also": "See also",
         "declined": "**The documents do not say.** The nearest paragraphs are shown under "
