@@ -24,7 +24,16 @@ from starlette.routing import Match
 from assistant.service import InvalidQuestionError
 from assistant.settings import Settings
 from assistant.web.gate import PageGate, SecurityHeaders, TrustedProxy
-from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin
+from assistant.web.routes import (
+    admin,
+    chat,
+    documents,
+    feedback,
+    health,
+    openai,
+    signin,
+    source,
+)
 from assistant.web.runtime import NotReadyError, Runtime
 from assistant.web.security import key_names, page_user
 
@@ -78,6 +87,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if settings.api_keys:
         app.include_router(signin.router)
         user = page_user(runtime)
+    app.include_router(source.router)  # before the page's mount, which takes the rest of /chat
     _mount_chat_page(app, runtime, user)
     # The outermost last: the client's address is settled before anything reads it.
     app.add_middleware(PageGate, user=user, sign_out=partial(signin.sign_out, runtime))

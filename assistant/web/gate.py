@@ -25,6 +25,7 @@ CLOSED_PAGE_ROUTES = re.compile(
 )
 PAGE_PATHS = {"/chat", "/chat/"}
 LOGOUT_PATHS = {"/chat/logout", "/chat/logout/"}
+SOURCE_PATH = "/chat/source/"  # a citation's paragraph in its document (routes/source.py)
 
 
 class TrustedProxy:
@@ -86,7 +87,10 @@ class PageGate:
             return self.sign_out(request) if self.user else RedirectResponse("/chat/", 303)
         if self.user is None or self.user(request) is not None:
             return None
-        if path in PAGE_PATHS and scope.get("method") in ("GET", "HEAD"):
+        if (path in PAGE_PATHS or path.startswith(SOURCE_PATH)) and scope.get("method") in (
+            "GET",
+            "HEAD",
+        ):
             return RedirectResponse("/signin", status_code=303)
         return JSONResponse({"detail": "Not authenticated"}, status_code=401)
 

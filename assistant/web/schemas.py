@@ -21,6 +21,7 @@ from assistant.service import IndexInfo
 from assistant.storage.versions import Status
 from assistant.types import Answer, Citation, Filters, Labels, Message
 from assistant.web.access import Caller
+from assistant.web.source_links import source_link
 
 MAX_MESSAGES = 50
 EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
@@ -128,10 +129,17 @@ class CitationOut(BaseModel):
     status: Status = Field(description="That version's status today.")
     text: str = Field(description="The paragraph, verbatim.")
     score: float = Field(description="Retrieval score; higher is more relevant.")
+    link: str = Field(
+        description=(
+            "The paragraph in its document version, highlighted, for a browser signed in to "
+            "the chat page: a path on this server (`/chat/source/{document}/{version}#p{n}`)."
+        )
+    )
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        return cls.model_validate(citation)
+        link = f"/chat/{source_link(citation)}"
+        return cls.model_validate({**citation.__dict__, "link": link})
 
 
 class ChatResponse(BaseModel):

@@ -27,6 +27,10 @@ CSS = """
   white-space: nowrap;
 }
 #pa-chat .title .arrow button { pointer-events: none; }
+#pa-chat button.pa-ref {
+  font: inherit; color: #1e40af; background: none; border: 0; padding: 0 0.1em;
+  text-decoration: underline; cursor: pointer;
+}
 #pa-chat blockquote, #pa-chat .thought .prose { font-size: 1rem; }
 @media (max-width: 640px) {
   #pa-chat { height: auto !important; min-height: 40vh; }

@@ -17,6 +17,7 @@
       question: "Fråga",
       answer: "Svar",
       sources: "Källor",
+      source: "Källa",
     },
     en: {
       copy: "Copy with sources",
@@ -29,6 +30,7 @@
       question: "Question",
       answer: "Answer",
       sources: "Sources",
+      source: "Source",
     },
   };
   // Gradio's English labels → the words above.
@@ -75,8 +77,55 @@
     for (const message of chat.querySelectorAll("[data-testid=user][aria-label], [data-testid=bot][aria-label]")) {
       message.removeAttribute("aria-label");
     }
+    for (const answer of chat.querySelectorAll(".message:not(.thought) [data-testid=bot] .prose")) {
+      linkReferences(answer, words);
+    }
     const day = document.querySelector("#pa-as-of input");
     if (day) set(day, "type", "date");
+  }
+
+  // Each [n] in an answer becomes a button that opens and shows its citation's panel.
+  function linkReferences(answer, words) {
+    const walker = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
+    const found = [];
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (/\[\d+\]/.test(node.data) && !node.parentElement.closest("a, button, code")) {
+        found.push(node);
+      }
+    }
+    for (const node of found) {
+      const pieces = node.data.split(/(\[\d+\])/);
+      const fragment = document.createDocumentFragment();
+      for (const piece of pieces) {
+        const n = piece.match(/^\[(\d+)\]$/)?.[1];
+        if (!n) {
+          fragment.append(piece);
+          continue;
+        }
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "pa-ref";
+        button.dataset.n = n;
+        button.textContent = piece;
+        button.setAttribute("aria-label", `${words.source} ${n}`);
+        fragment.append(button);
+      }
+      node.replaceWith(fragment);
+    }
+  }
+
+  function showReference(event) {
+    const button = event.target.closest?.("#pa-chat button.pa-ref");
+    if (!button) return;
+    event.preventDefault();
+    const row = button.closest(".message-row");
+    const headers = row?.querySelectorAll(".message.thought .title[role=button]") ?? [];
+    const header = headers[Number(button.dataset.n) - 1];
+    if (!header) return;
+    if (header.getAttribute("aria-expanded") !== "true") header.click();
+    header.focus();
+    header.scrollIntoView({ block: "nearest" });
   }
 
   // What "copy" gives: the answer as shown (no Markdown escapes), then its sources.
@@ -133,6 +182,7 @@
     status.setAttribute("role", "status");
     document.body.append(status);
     document.addEventListener("click", copy, true);
+    document.addEventListener("click", showReference);
     document.addEventListener("focusout", closeMenu, true);
     new MutationObserver(schedule).observe(document.body, {
       childList: true,

@@ -6,6 +6,7 @@ from typing import Any
 
 TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
+        "lang": "sv",
         "header": "# Policyassistenten\nStäll en fråga om organisationens policyer och "
         "protokoll. Svaret citerar de stycken det bygger på; klicka på en källa för att läsa "
         "stycket.",
@@ -52,8 +53,10 @@ TEXTS: dict[str, dict[str, Any]] = {
         "document_label": "Dokument",
         "section_label": "Avsnitt",
         "version_label": "Version",
+        "open_source": "Visa stycket i dokumentet",
     },
     "en": {
+        "lang": "en",
         "header": "# Policy Assistant\nAsk a question about the organisation's policies and "
         "protocols. The answer cites the paragraphs it relies on; click a source to read it.",
         "filters": "Filters and language / Språk",
@@ -99,6 +102,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "document_label": "Document",
         "section_label": "Section",
         "version_label": "Version",
+        "open_source": "Show the paragraph in its document",
     },
 }
 LANGUAGES = {"Svenska": "sv", "English": "en"}
