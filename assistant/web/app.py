@@ -23,6 +23,7 @@ from starlette.routing import Match
 
 from assistant.service import InvalidQuestionError
 from assistant.settings import Settings
+from assistant.web.docs import add_offline_docs
 from assistant.web.gate import PageGate, SecurityHeaders, TrustedProxy
 from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin
 from assistant.web.runtime import NotReadyError, Runtime
@@ -58,7 +59,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         summary="Answers questions about policy documents, citing the exact source paragraphs.",
         lifespan=lifespan,
         max_body_size=settings.max_request_bytes,
+        docs_url=None,  # served from installed files by add_offline_docs, not from a CDN
+        redoc_url=None,
     )
+    add_offline_docs(app)
     app.state.runtime = runtime
     if settings.cors_origins:
         app.add_middleware(
