@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gradio as gr
 import pytest
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -98,6 +99,59 @@ def test_bodies_over_the_limit_are_refused_with_the_limit_named(client: TestClie
     assert over_chat_limit.status_code != 413
     huge = {"files": ("policy.md", b"x" * 70_000, "text/markdown")}
     assert client.post("/v1/ingest", files=huge, headers=bearer(ADMIN)).status_code == 413
+
+
+def test_a_declared_length_over_the_limit_gets_the_json_error(client: TestClient) -> None:
+    """Refused before the body is read, by the framework's body limit, in the API's shape."""
+    headers = {**bearer(READ), "Content-Type": "application/json"}
+    declared = client.post("/v1/chat", content=b"x" * 30_000, headers=headers)
+    assert declared.status_code == 413
+    assert declared.headers["content-type"] == "application/json"
+    assert declared.json() == {
+        "detail": "The request body is larger than the limit of 20000 bytes."
+    }
+    assert declared.headers["x-content-type-options"] == "nosniff"
+    upload = client.post("/v1/ingest", content=b"x" * 70_000, headers=bearer(ADMIN))
+    assert upload.json() == {"detail": "The request body is larger than the limit of 60000 bytes."}
+
+
+def test_every_error_is_one_text_detail(runtime: Runtime) -> None:
+    """401, 403, 404, 405, 409, 413, 422, 500: `{"detail": "<text>"}`, whatever was raised."""
+    app = create_app(runtime.settings, runtime)
+
+    @app.get("/v1/raises-a-dict")
+    def raises_a_dict() -> None:
+        raise HTTPException(409, {"message": "Being ingested elsewhere.", "document": "x"})
+
+    @app.get("/v1/raises-a-list")
+    def raises_a_list() -> None:
+        raise HTTPException(400, [{"loc": ["query", "k"], "msg": "too big"}, "and more"])
+
+    @app.get("/v1/fails")
+    def fails() -> None:
+        raise RuntimeError("/secret/path went wrong")
+
+    client = TestClient(app, raise_server_exceptions=False)
+    responses = {
+        401: client.get("/v1/info"),
+        403: client.get("/v1/audit", headers=bearer(READ)),
+        404: client.get("/v1/no-such-route", headers=bearer(READ)),
+        405: client.put("/v1/chat", headers=bearer(READ)),
+        409: client.get("/v1/raises-a-dict"),
+        400: client.get("/v1/raises-a-list"),
+        413: client.post("/v1/search", content=b"{" * 30_000, headers=bearer(READ)),
+        422: client.post("/v1/search", json={"k": "many"}, headers=bearer(READ)),
+        500: client.get("/v1/fails"),
+    }
+    for status, response in responses.items():
+        assert response.status_code == status, (status, response.text)
+        body = response.json()
+        assert list(body) == ["detail"] and isinstance(body["detail"], str), (status, body)
+    assert responses[409].json()["detail"] == "Being ingested elsewhere."
+    assert responses[400].json()["detail"] == "query.k: too big; and more"
+    assert "query" in responses[422].json()["detail"] and "k" in responses[422].json()["detail"]
+    assert "secret" not in responses[500].text
+    assert responses[500].headers["x-content-type-options"] == "nosniff"
 
 
 @pytest.mark.parametrize(
