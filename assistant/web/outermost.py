@@ -56,7 +56,7 @@ class TooLargeAsJson:
                 await send(message)
             elif message["type"] == "http.response.body" and not message.get("more_body"):
                 text = too_large_text(scope.get(BODY_LIMIT_SCOPE_KEY))
-                answer = error_response(413, text, {"Connection": "close"})
+                answer = error_response(scope["path"], 413, text, {"Connection": "close"})
                 await answer(scope, receive, send)
 
         await self.app(scope, receive, send_json_instead)
