@@ -135,7 +135,6 @@ def test_errors_come_in_openais_shape(server: LiveServer) -> None:
         ({"logprobs": True}, "logprobs"),
         ({"response_format": {"type": "json_object"}}, "response_format"),
         ({"stop": ["."]}, "stop"),
-        ({"stream_options": {"include_usage": True}}, "stream_options"),  # without stream
         ({"colour": "red"}, "colour"),
     ],
 )

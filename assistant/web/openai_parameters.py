@@ -20,9 +20,17 @@ what is accepted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from assistant.web.schemas import RequestBody
@@ -30,6 +38,16 @@ from assistant.web.schemas import RequestBody
 MODEL = "policy-assistant"
 NOT_SAMPLED = "the answer is quoted from the documents, not sampled"
 NO_TOOLS = "tool calling is not supported: answers come from the documents"
+
+
+def _no_switch(value: Any) -> Any:
+    """A number, as the schema says: true and false are no numbers."""
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_no_switch)]
 
 
 def _absent(value: Any) -> bool:
@@ -79,8 +97,8 @@ UNSUPPORTED: dict[str, tuple[Callable[[Any], bool], str, str]] = {
 
 
 def refuse_unsupported(data: Any) -> Any:
-    """Before the body is validated: an unknown model, a parameter this server cannot honour,
-    `stream_options` without `stream`, each refused as OpenAI refuses it."""
+    """Before the body is validated: an unknown model or a parameter this server cannot
+    honour, each refused as OpenAI refuses it."""
     if not isinstance(data, dict):
         return data
     model = data.get("model", MODEL)
@@ -96,12 +114,6 @@ def refuse_unsupported(data: Any) -> Any:
             raise PydanticCustomError(
                 code, "Unsupported value for '{param}': {why}.", {"param": name, "why": why}
             )
-    if data.get("stream_options") is not None and data.get("stream") is not True:
-        raise PydanticCustomError(
-            "unsupported_value",
-            "The '{param}' parameter is only allowed when 'stream' is enabled.",
-            {"param": "stream_options"},
-        )
     return data
 
 
@@ -124,28 +136,30 @@ class OpenAIParameters(RequestBody):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_tokens: int | None = Field(
+    max_tokens: StrictInt | None = Field(
         default=None,
         ge=1,
         description="At most this many tokens in the content, counted as words (as `usage` "
         "counts them): the content is cut after the last whole sentence or line that fits, "
         "and `finish_reason` is `length`. Deprecated by OpenAI for max_completion_tokens.",
     )
-    max_completion_tokens: int | None = Field(
+    max_completion_tokens: StrictInt | None = Field(
         default=None, ge=1, description="As max_tokens; with both, the smaller counts."
     )
-    stream_options: StreamOptions | None = None
-    temperature: float | None = Field(
+    stream_options: StreamOptions | None = Field(
+        default=None, description="Counts only with `stream`; without it, changes nothing."
+    )
+    temperature: Number | None = Field(
         default=None, ge=0, le=2, description=f"Accepted, no effect: {NOT_SAMPLED}."
     )
-    top_p: float | None = Field(default=None, ge=0, le=1, description="Accepted, no effect.")
-    presence_penalty: float | None = Field(
+    top_p: Number | None = Field(default=None, ge=0, le=1, description="Accepted, no effect.")
+    presence_penalty: Number | None = Field(
         default=None, ge=-2, le=2, description="Accepted, no effect."
     )
-    frequency_penalty: float | None = Field(
+    frequency_penalty: Number | None = Field(
         default=None, ge=-2, le=2, description="Accepted, no effect."
     )
-    seed: int | None = Field(default=None, description="Accepted: every answer is the same.")
+    seed: StrictInt | None = Field(default=None, description="Accepted: every answer is the same.")
     user: str | None = Field(default=None, max_length=500, description="Accepted, not stored.")
     store: StrictBool | None = Field(default=None, description="Accepted, nothing is stored.")
     metadata: dict[str, str] | None = Field(default=None, description="Accepted, not stored.")
