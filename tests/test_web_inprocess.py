@@ -11,9 +11,10 @@ import gradio as gr
 import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from assistant.service import Assistant
+from assistant.web import document_schemas, openai_errors, openai_schemas, schemas
 from assistant.web.app import create_app
 from assistant.web.page.handlers import PageHandlers
 from assistant.web.page.texts import TEXTS
@@ -298,3 +299,39 @@ def test_admin_actions_are_audited_append_only(client: TestClient, runtime: Runt
     for statement in ["UPDATE audit SET result = 'nothing happened'", "DELETE FROM audit"]:
         with pytest.raises(DatabaseError, match="append-only"), audit.transaction() as db:
             db.execute(text(statement))
+
+
+def test_every_request_body_and_main_response_has_a_valid_example(client: TestClient) -> None:
+    """What Swagger UI and ReDoc show: an example body for every JSON request and for every
+    route's success response, each one the API itself would accept or send."""
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+
+    def resolved(part: dict) -> dict:
+        ref = part.get("$ref", "")
+        return components[ref.rsplit("/", 1)[-1]] if ref else part
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            for media, content in body.items():
+                target = resolved(content["schema"])
+                examples = target.get("examples") or [
+                    p["examples"] for p in target["properties"].values() if "examples" in p
+                ]
+                assert examples, (method, path, media)
+            success = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert resolved(success).get("examples"), (method, path)
+
+    models = [
+        value
+        for module in (schemas, document_schemas, openai_schemas, openai_errors)
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel
+    ]
+    checked = 0
+    for model in models:
+        for example in (model.model_config.get("json_schema_extra") or {}).get("examples", []):
+            model.model_validate(example)
+            checked += 1
+    assert checked >= 20

@@ -7,10 +7,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_serializer
 
 from assistant.types import Message
+from assistant.web import examples
 from assistant.web.openai_parameters import MODEL, OpenAIParameters
 from assistant.web.schemas import (
     AS_OF_DESCRIPTION,
-    EXAMPLE_QUESTION,
     MAX_MESSAGES,
     CitationOut,
     FiltersIn,
@@ -66,14 +66,7 @@ class ChatMessageIn(RequestBody):
 class ChatCompletionRequest(OpenAIParameters):
     model_config = ConfigDict(
         extra="forbid",  # an argument OpenAI does not have is refused, as OpenAI does
-        json_schema_extra={
-            "examples": [
-                {
-                    "model": MODEL,
-                    "messages": [{"role": "user", "content": EXAMPLE_QUESTION}],
-                }
-            ]
-        },
+        json_schema_extra={"examples": [examples.COMPLETION_REQUEST]},
     )
 
     model: Literal["policy-assistant"] = Field(
@@ -135,6 +128,8 @@ class Usage(BaseModel):
 
 
 class ChatCompletion(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COMPLETION]})
+
     id: str
     object: Literal["chat.completion"] = "chat.completion"
     created: int
@@ -147,6 +142,8 @@ class ChatCompletion(BaseModel):
 
 
 class ModelOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.MODEL]})
+
     id: str
     object: Literal["model"] = "model"
     created: int = 0
@@ -154,6 +151,8 @@ class ModelOut(BaseModel):
 
 
 class ModelList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.MODELS]})
+
     object: Literal["list"] = "list"
     data: list[ModelOut]
 
