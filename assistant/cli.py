@@ -7,14 +7,18 @@ import copy
 import getpass
 import json
 import logging
+import os
 import re
+import signal
 import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from assistant.history.timeline import History
 from assistant.retrieval.retriever import Retriever
@@ -28,15 +32,39 @@ from assistant.storage.consistency import (
     set_index_aside,
 )
 from assistant.storage.embedders import MissingExtraError, ingest_threads, make_embedder
+from assistant.storage.locks import LockTimeoutError
 from assistant.storage.vectors import IndexMismatchError, open_store
+from assistant.storage.versions import VersionRecord
 from assistant.types import Filters, Message
+from assistant.web.document_schemas import DocumentOut
 from ingest.files import discover
 from ingest.indexing import Indexer
 from ingest.progress import Checkpoints, ProgressDisplay
 from ingest.report import IngestReport
 
-console = Console()
+UNCUT = 10_000  # columns of output that is not a terminal: no table header or line is cut
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def width_for(stream: TextIO) -> int | None:
+    """A terminal's own width (or COLUMNS); for cron, a pipe or a file, wide enough that
+    nothing is cut, since whole lines are read there."""
+    if os.environ.get("COLUMNS") or stream.isatty():
+        return None
+    return UNCUT
+
+
+class Output(Console):
+    """A console that leaves a closed pipe to `main`, so every command ends alike when the
+    reader goes away (rich's own way exits with 1, this CLI's code for a failed file)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+console = Output(width=width_for(sys.stdout))
+errors = Output(stderr=True, width=width_for(sys.stderr))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild a damaged index from PATHS (the old one is kept aside in the data dir)",
     )
-    commands.add_parser("documents", help="list indexed documents and their versions")
+    documents = commands.add_parser("documents", help="list indexed documents and their versions")
+    documents.add_argument(
+        "--json", action="store_true", help="print them as JSON (the API's GET /v1/documents)"
+    )
+
+    delete = commands.add_parser(
+        "delete",
+        help="take a document out of the index from today; its history stays",
+        description="Withdraw a document from today, as the API's DELETE /v1/documents/{id} "
+        "does: questions no longer find it, `documents` and `changes` keep its versions (and "
+        "the withdrawal), and ingesting its file again brings it back from today. Asks for "
+        "confirmation unless --yes.",
+    )
+    delete.add_argument("document", help="the document's id")
+    delete.add_argument(
+        "-y", "--yes", action="store_true", help="do not ask (needed when stdin is no terminal)"
+    )
 
     ask = commands.add_parser("ask", help="ask a question; the answer cites its sources")
     ask.add_argument("question")
@@ -62,15 +106,28 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--organisation", help="only documents of this organisation")
     ask.add_argument("--document", help="only this document (its id)")
     ask.add_argument(
-        "--as-of", type=date.fromisoformat, help="answer from the versions in force on YYYY-MM-DD"
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="answer from the versions in force on that day",
     )
 
     changes = commands.add_parser("changes", help="what changed between two versions")
     changes.add_argument("document", help="the document's id")
     changes.add_argument(
-        "--from", dest="start", type=date.fromisoformat, help="default: the version before"
+        "--from",
+        dest="start",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the version in force that day (default: the version before)",
     )
-    changes.add_argument("--to", dest="end", type=date.fromisoformat, help="default: today")
+    changes.add_argument(
+        "--to",
+        dest="end",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the version in force that day (default: today)",
+    )
     changes.add_argument("--json", action="store_true", help="print the changes as JSON")
 
     serve = commands.add_parser("serve", help="serve the HTTP API and the chat page")
@@ -88,7 +145,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def iso_date(value: str) -> date:
+    """A date argument; argparse names the option before this message."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 done; 1 done, but a file failed (or a delete was declined or blocked);
+    2 nothing done (a usage error, an unknown document, a data directory to repair);
+    141 the reader of the output went away (`… | head`)."""
+    try:
+        code = run_command(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+    except BrokenPipeError:
+        return reader_went_away()
+    return code
+
+
+def reader_went_away() -> int:
+    """Stop quietly, as `cat` does when `head` has read enough (128 + SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere, silently
+    return 128 + signal.SIGPIPE
+
+
+def run_command(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose)
     settings = Settings()
@@ -102,9 +186,11 @@ def main(argv: list[str] | None = None) -> int:
             return ask_question(settings, args.question, filters, args.json)
         if args.command == "changes":
             return show_changes(settings, args.document, args.start, args.end, args.json)
+        if args.command == "delete":
+            return delete_document(settings, args.document, args.yes)
         if args.command == "serve":
             return run_server(settings, args.host, args.port, args.workers)
-        return list_documents(settings)
+        return list_documents(settings, args.json)
     except (
         IndexMismatchError,
         InvalidQuestionError,
@@ -112,8 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         DataDirError,
         FileNotFoundError,
     ) as error:
-        console.print(f"[red]{error}[/red]")
+        report_problem(str(error))
         return 2
+
+
+def report_problem(message: str) -> None:
+    """One line on stderr, in red, exactly as written: a file's reason may hold `[…]` (YAML's
+    own messages do), which is text, never markup, and its line breaks are joined."""
+    line = printable(" ".join(message.split()))
+    errors.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+
+
+def print_json(body: Any) -> None:
+    print(json.dumps(body, ensure_ascii=False, indent=2))
 
 
 def configure_logging(verbose: bool) -> None:
@@ -127,7 +224,7 @@ def configure_logging(verbose: bool) -> None:
 def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool = False) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
-        console.print(f"[red]Not found: {', '.join(map(str, missing))}[/red]")
+        report_problem(f"Not found: {', '.join(map(str, missing))}")
         return 2
     if rebuild:
         console.print(f"The previous index is kept in {set_index_aside(settings)}")
@@ -177,14 +274,14 @@ def print_report(report: IngestReport) -> None:
     )
     console.print(table)
     for file, reason in report.failed:
-        console.print(f"[red]failed[/red] {file}: {reason}")
+        report_problem(f"failed {file}: {reason}")
 
 
 def ask_question(settings: Settings, question: str, filters: Filters, as_json: bool) -> int:
     check_question([question], settings.max_question_chars)  # before the model loads
     answer = Assistant(settings).ask([Message("user", question)], filters)
     if as_json:
-        print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+        print_json(asdict(answer))
         return 0
     console.print(printable(answer.text), markup=False, highlight=False)
     if answer.citations:
@@ -230,8 +327,11 @@ def server_logging() -> dict:
     return config
 
 
-def list_documents(settings: Settings) -> int:
+def list_documents(settings: Settings, as_json: bool = False) -> int:
     documents = open_catalog(settings).documents(include_withdrawn=True)
+    if as_json:
+        print_json({"documents": [DocumentOut.of(doc).model_dump() for doc in documents]})
+        return 0
     table = Table(title=f"Documents in {settings.data_dir}")
     columns = ("id", "title", "organisation", "status", "versions: date, status, paragraphs")
     for column in columns:
@@ -241,34 +341,90 @@ def list_documents(settings: Settings) -> int:
             f"v{v.version} {v.effective_date}: {doc.status(v)}, {v.chunk_count}"
             for v in doc.versions
         )
-        table.add_row(doc.doc_id, doc.title, doc.organisation or "", doc.state, versions)
+        cells = (doc.doc_id, doc.title, doc.organisation or "", doc.state, versions)
+        table.add_row(*(Text(printable(cell)) for cell in cells))
     console.print(table)
     if not documents:
         console.print("No documents yet: run `policy-assistant ingest PATH`.")
     return 0
 
 
+def delete_document(settings: Settings, doc_id: str, confirmed: bool) -> int:
+    """Withdraw a document from today with the API's own step (`Indexer.delete`)."""
+    catalog = open_catalog(settings)
+    record = catalog.document(doc_id)
+    if record is None:
+        report_problem(f"No document with id {doc_id!r}; `policy-assistant documents` lists them.")
+        return 2
+    if record.live is None:
+        report_problem(f"{doc_id!r} is not in force ({record.state}); nothing to delete.")
+        return 2
+    if not confirmed and not confirm_delete(doc_id, record.title):
+        return 1
+    store = open_store(settings, make_embedder(settings.embedder))
+    check_consistency(settings, store, catalog)
+    try:
+        deleted = Indexer.from_settings(store, catalog, settings).delete(doc_id)
+    except LockTimeoutError:
+        report_problem(f"{doc_id!r} is being ingested elsewhere; try again once that is done.")
+        return 1
+    Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots.latest()
+    result = "deleted" if deleted else "not indexed"
+    AuditLog(settings.audit_url).add(
+        AuditRecord(f"cli:{getpass.getuser()}", "delete", doc_id, result)
+    )
+    if not deleted:  # another writer withdrew it meanwhile
+        report_problem(f"{doc_id!r} was no longer in force; nothing deleted.")
+        return 2
+    console.print(
+        f"Deleted {doc_id!r} from today; its versions stay in `policy-assistant documents`.",
+        markup=False,
+        highlight=False,
+    )
+    return 0
+
+
+def confirm_delete(doc_id: str, title: str) -> bool:
+    """Asks on a terminal; without one, `--yes` is the only way to say yes."""
+    if not sys.stdin.isatty():
+        report_problem(f"Not deleted: {doc_id!r}. Without a terminal to ask on, add --yes.")
+        return False
+    question = f"Delete {doc_id!r} ({printable(title)}) from today? Its history stays. [y/N] "
+    if input(question).strip().lower() in ("y", "yes", "j", "ja"):
+        return True
+    report_problem(f"Not deleted: {doc_id!r}.")
+    return False
+
+
 def show_changes(
     settings: Settings, doc_id: str, start: date | None, end: date | None, as_json: bool
 ) -> int:
     # The maintainer's view: every version, whatever its labels.
-    changes = History(open_catalog(settings)).changes(doc_id, None, start, end)
-    if changes is None:
-        console.print(f"[red]No version of {doc_id!r} to compare.[/red]")
+    history = History(open_catalog(settings))
+    if history.record(doc_id, None) is None:
+        report_problem(f"No document with id {doc_id!r}; `policy-assistant documents` lists them.")
         return 2
-    old = changes.old.effective_date if changes.old else None
+    changes = history.changes(doc_id, None, start, end)
+    if changes is None:
+        report_problem(
+            f"No version of {doc_id!r} was in force on {end or history.catalog.today()}."
+        )
+        return 2
+    old, new = changes.old, changes.new
     if as_json:
         body = {
             "document": doc_id,
-            "old": old,
-            "new": changes.new.effective_date,
+            "title": changes.record.title,
+            "old": old.effective_date if old else None,
+            "new": new.effective_date,
+            "old_version": old.version if old else None,
+            "new_version": new.version,
             "changes": [asdict(c) for c in changes.paragraphs],
         }
-        print(json.dumps(body, ensure_ascii=False, indent=2))
+        print_json(body)
         return 0
-    console.print(
-        f"[bold]{changes.record.title}[/bold]: {old or '(none)'} → {changes.new.effective_date}"
-    )
+    heading = f"{changes.record.title}: {version_name(old)} → {version_name(new)}"
+    console.print(Text(printable(heading), style="bold"))
     for change in changes.paragraphs:
         console.print(printable(f"\n{change.kind}: {change.section}"), markup=False)
         if change.old:
@@ -276,6 +432,14 @@ def show_changes(
         if change.new:
             console.print(printable(f"  + {change.new}"), markup=False, highlight=False)
     return 0
+
+
+def version_name(version: VersionRecord | None) -> str:
+    """A version as `changes` names it: "v2 (2025-01-01)", since two versions may share a date."""
+    if version is None:
+        return "(none)"
+    withdrawn = ", withdrawn" if version.withdrawn else ""
+    return f"v{version.version} ({version.effective_date}{withdrawn})"
 
 
 if __name__ == "__main__":

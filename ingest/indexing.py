@@ -93,7 +93,7 @@ class Indexer:
             except LoadError as error:
                 report.failed.append((str(path), error.reason))
                 failed_files.add(path.resolve())
-                log.warning("not ingested: %s", error)
+                log.info("not ingested: %s", error)  # the report names it, once
             self._progress.file_done(path)
         if prune:
             roots = [p.resolve() for p in paths if p.is_dir()]
@@ -151,6 +151,7 @@ class Indexer:
         if _unchanged(doc, record, effective):
             report.unchanged.append(doc.doc_id)
             return
+        refuse_backdated_edit(path, record, effective)
         chunks = chunk_document(doc, self.options)
         if len(chunks) > self.limits.max_chunks:
             raise LoadError(
@@ -245,6 +246,25 @@ class Indexer:
 def lock_wait(limits: LoadLimits) -> float:
     """How long a writer waits for another ingest of its document to finish."""
     return limits.max_seconds + PUBLISH_SECONDS
+
+
+def refuse_backdated_edit(path: Path, record: DocumentRecord | None, effective: str) -> None:
+    """Refuse a new text of the file in force dated before the version in force: stored, it
+    would be superseded at once and the old text would stay in force, so `changes` would read
+    backwards. Earlier versions kept in files of their own (`<document>/<date>.md`) are history
+    and welcome in any order; an edited file with an old `effective_date` is a mistake."""
+    live = record.live if record else None
+    if live is None or effective >= live.effective_date:
+        return
+    if Path(live.source_path) != path.resolve():
+        return
+    raise LoadError(
+        path,
+        f"the new text is dated {effective}, before {live.effective_date}, the date of the "
+        f"version in force (v{live.version}): it would be stored as superseded and the old "
+        "text would stay in force; nothing was stored. Set `effective_date` in the file's "
+        "front matter to the day the new text takes effect, and ingest it again",
+    )
 
 
 def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: str) -> bool:
