@@ -43,6 +43,16 @@ class Settings(BaseSettings):
         ),
     )
     collection: str = Field(default="policies", description="Chroma collection name.")
+    statute_organisation: str | None = Field(
+        default=None,
+        description=(
+            "Organisation given to statutes (files with an SFS `beteckning`) that name none, so "
+            "the organisation filter can select them, e.g. 'Svensk författningssamling'. A "
+            "statute's `departement` is a ministry or an authority, not a reader's organisation. "
+            "Kept in the catalogue and the chunks' metadata, not in the embedded text; applies "
+            "to statutes ingested from then on (`ingest --rebuild` applies it to all)."
+        ),
+    )
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     max_question_chars: int = Field(
         default=2000, ge=1, description="Longer questions are refused with a clear error."

@@ -49,11 +49,13 @@ class Indexer:
         catalog: Catalog,
         options: ChunkingOptions | None = None,
         limits: LoadLimits | None = None,
+        statute_organisation: str | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.options = options or ChunkingOptions()
         self.limits = limits or LoadLimits()
+        self.statute_organisation = statute_organisation  # for statutes that name none
         self._progress: IngestProgress = Quiet()
 
     @classmethod
@@ -65,7 +67,9 @@ class Indexer:
             max_chunks=settings.max_document_chunks,
             max_seconds=settings.max_seconds_per_file,
         )
-        return cls(store, catalog, limits=limits)
+        return cls(
+            store, catalog, limits=limits, statute_organisation=settings.statute_organisation
+        )
 
     def ingest(
         self,
@@ -157,8 +161,9 @@ class Indexer:
             raise LoadError(
                 path, f"{len(chunks)} paragraphs; the limit is {self.limits.max_chunks}"
             )
-        documents = [_langchain_document(doc, chunk, effective) for chunk in chunks]
-        version = _version_record(doc, len(chunks), effective)
+        organisation = doc.organisation or (self.statute_organisation if doc.is_statute else None)
+        documents = [_langchain_document(doc, chunk, effective, organisation) for chunk in chunks]
+        version = _version_record(doc, len(chunks), effective, organisation)
         if self._will_be_indexed(record, version):
             self._add_in_time(path, documents, self._add)
         else:  # already superseded: its vectors wait in the cache for questions about its time
@@ -279,7 +284,11 @@ def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: st
     return dated and any(v.same_as(doc.content_hash, effective) for v in record.versions)
 
 
-def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Document:
+def _langchain_document(
+    doc: LoadedDocument, chunk: Chunk, effective: str, organisation: str | None
+) -> Document:
+    """The chunk as the index holds it. `organisation` may be the site's one for statutes, which is
+    metadata only: the embedded text (and so the cached vector) stays the file's own."""
     metadata: dict[str, str | int] = {
         "doc_id": doc.doc_id,
         "version_hash": doc.content_hash,
@@ -295,7 +304,7 @@ def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Do
     }
     optional = {
         "access": doc.access or None,
-        "organisation": doc.organisation,
+        "organisation": organisation,
         "document_type": doc.document_type,
         "page": chunk.page,
     }
@@ -303,14 +312,16 @@ def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Do
     return Document(page_content=embedded_text(doc, chunk), metadata=metadata)
 
 
-def _version_record(doc: LoadedDocument, chunk_count: int, effective: str) -> VersionRecord:
+def _version_record(
+    doc: LoadedDocument, chunk_count: int, effective: str, organisation: str | None
+) -> VersionRecord:
     return VersionRecord(
         doc_id=doc.doc_id,
         content_hash=doc.content_hash,
         title=doc.title,
         source_path=str(doc.source_path.resolve()),
         chunk_count=chunk_count,
-        organisation=doc.organisation,
+        organisation=organisation,
         document_type=doc.document_type,
         effective_date=effective,
         metadata=doc.metadata,

@@ -21,7 +21,7 @@ from assistant.storage.embedders import CountingEmbeddings
 from assistant.web.app import create_app
 from assistant.web.document_schemas import DocumentOut
 from assistant.web.runtime import Runtime
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, require_shared
 from tests.test_cli import CLI, run
 
 DALARNA = "dalarna-internationell-policy"
@@ -207,3 +207,42 @@ def timeline(data: Path, doc_id: str) -> list[dict]:
     assert record is not None
     versions = DocumentOut.of(record).model_dump()["versions"]
     return [{k: v for k, v in version.items() if k != "ingested_at"} for version in versions]
+
+
+def test_the_organisation_filter_selects_statutes_by_the_configured_organisation(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(require_shared("sfs", "2024", "sfs-2024-1076.md"), folder)
+    shutil.copy(CORPUS / f"{DALARNA}.md", folder)
+    statutes = "Svensk författningssamling"
+    env = {
+        **os.environ,
+        "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "POLICY_ASSISTANT_STATUTE_ORGANISATION": statutes,
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(CLI), *args], env=env, capture_output=True, text=True, check=False
+        )
+
+    assert cli("ingest", str(folder)).returncode == 0
+    listing = json.loads(cli("documents", "--json").stdout)["documents"]
+    assert {d["id"]: d["organisation"] for d in listing} == {
+        "sfs-2024-1076": statutes,
+        DALARNA: "Landstinget Dalarna",  # a policy keeps its own
+    }
+    asked = cli(
+        "ask",
+        "Vilka domstolar får begära ett rådgivande yttrande om mänskliga rättigheter?",
+        "--organisation",
+        statutes,
+        "--json",
+    )
+    assert asked.returncode == 0, asked.stderr
+    citations = json.loads(asked.stdout)["citations"]
+    assert citations and {(c["document"], c["organisation"]) for c in citations} == {
+        ("sfs-2024-1076", statutes)
+    }
