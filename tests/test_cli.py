@@ -48,7 +48,7 @@ def test_failures_are_named_and_set_the_exit_code(tmp_path: Path) -> None:
     (folder / "ok.md").write_text("# Policy\n\nEtt stycke text om policyn.\n", encoding="utf-8")
     result = run(tmp_path / "data", "ingest", str(folder))
     assert result.returncode == 1
-    assert "tom.md: empty file" in result.stdout
+    assert "tom.md: empty file" in result.stderr
     record = AuditLog(Settings(data_dir=tmp_path / "data").audit_url).list()[0]
     assert record.actor.startswith("cli:") and record.action == "ingest"
     assert (
@@ -56,7 +56,7 @@ def test_failures_are_named_and_set_the_exit_code(tmp_path: Path) -> None:
     )
 
     missing = run(tmp_path / "data", "ingest", str(tmp_path / "finns-inte"))
-    assert missing.returncode == 2 and "Not found" in missing.stdout
+    assert missing.returncode == 2 and "Not found" in missing.stderr
 
 
 def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
 
     # Refused before the model loads: an empty data directory is never opened.
     too_long = run(tmp_path / "never-opened", "ask", "policy " * 1000)
-    assert too_long.returncode == 2 and "limit" in too_long.stdout
+    assert too_long.returncode == 2 and "limit" in too_long.stderr
     assert not (tmp_path / "never-opened").exists()
 
 

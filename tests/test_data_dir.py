@@ -29,9 +29,9 @@ def test_an_emptied_catalogue_is_named_and_nothing_is_overwritten(data: Path) ->
     drop_catalog(data, b"")
     chroma_before = sorted(p.stat().st_size for p in (data / "chroma").rglob("*") if p.is_file())
     ask = run(data, "ask", "Vem antar policyn?")
-    assert ask.returncode == 2 and "catalogue" in ask.stdout and "--rebuild" in ask.stdout
+    assert ask.returncode == 2 and "catalogue" in ask.stderr and "--rebuild" in ask.stderr
     ingest = run(data, "ingest", str(CORPUS))
-    assert ingest.returncode == 2 and "lists no documents" in ingest.stdout
+    assert ingest.returncode == 2 and "lists no documents" in ingest.stderr
     assert sorted(p.stat().st_size for p in (data / "chroma").rglob("*") if p.is_file()) == (
         chroma_before
     )
@@ -41,7 +41,7 @@ def test_a_truncated_catalogue_is_named(data: Path) -> None:
     truncated = (data / "catalog.sqlite").read_bytes()[:3000]
     drop_catalog(data, truncated)
     ask = run(data, "ask", "Vem antar policyn?")
-    assert ask.returncode == 2 and "not a readable catalogue" in ask.stdout
+    assert ask.returncode == 2 and "not a readable catalogue" in ask.stderr
     assert (data / "catalog.sqlite").read_bytes() == truncated
 
 

@@ -115,9 +115,9 @@ def test_an_unreachable_database_is_named_and_nothing_is_written(tmp_path: Path)
     url = f"postgresql://staff:hemligt@127.0.0.1:{free_port()}/policy_assistant"
     shared = {"POLICY_ASSISTANT_DATABASE_URL": url}
     refused = ingest(tmp_path / "data", shared, CORPUS)
-    assert refused.returncode == 2 and "cannot be reached" in refused.stdout, refused.stderr
+    assert refused.returncode == 2 and "cannot be reached" in refused.stderr, refused.stdout
     rebuild = ingest(tmp_path / "data", shared, "--rebuild", CORPUS)
-    assert rebuild.returncode == 2 and "drop the tables" in rebuild.stdout, rebuild.stderr
+    assert rebuild.returncode == 2 and "drop the tables" in rebuild.stderr, rebuild.stdout
     said = refused.stdout + refused.stderr + rebuild.stdout + rebuild.stderr
     assert "hemligt" not in said and "Traceback" not in said
     assert not list(tmp_path.rglob("*.sqlite")) and not list(tmp_path.rglob("chroma"))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gradio as gr
 import pytest
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from assistant.service import Assistant
+from assistant.web import document_schemas, openai_errors, openai_schemas, schemas
 from assistant.web.app import create_app
 from assistant.web.page.handlers import PageHandlers
 from assistant.web.page.texts import TEXTS
@@ -100,6 +102,59 @@ def test_bodies_over_the_limit_are_refused_with_the_limit_named(client: TestClie
     assert client.post("/v1/ingest", files=huge, headers=bearer(ADMIN)).status_code == 413
 
 
+def test_a_declared_length_over_the_limit_gets_the_json_error(client: TestClient) -> None:
+    """Refused before the body is read, by the framework's body limit, in the API's shape."""
+    headers = {**bearer(READ), "Content-Type": "application/json"}
+    declared = client.post("/v1/chat", content=b"x" * 30_000, headers=headers)
+    assert declared.status_code == 413
+    assert declared.headers["content-type"] == "application/json"
+    assert declared.json() == {
+        "detail": "The request body is larger than the limit of 20000 bytes."
+    }
+    assert declared.headers["x-content-type-options"] == "nosniff"
+    upload = client.post("/v1/ingest", content=b"x" * 70_000, headers=bearer(ADMIN))
+    assert upload.json() == {"detail": "The request body is larger than the limit of 60000 bytes."}
+
+
+def test_every_error_is_one_text_detail(runtime: Runtime) -> None:
+    """401, 403, 404, 405, 409, 413, 422, 500: `{"detail": "<text>"}`, whatever was raised."""
+    app = create_app(runtime.settings, runtime)
+
+    @app.get("/v1/raises-a-dict")
+    def raises_a_dict() -> None:
+        raise HTTPException(409, {"message": "Being ingested elsewhere.", "document": "x"})
+
+    @app.get("/v1/raises-a-list")
+    def raises_a_list() -> None:
+        raise HTTPException(400, [{"loc": ["query", "k"], "msg": "too big"}, "and more"])
+
+    @app.get("/v1/fails")
+    def fails() -> None:
+        raise RuntimeError("/secret/path went wrong")
+
+    client = TestClient(app, raise_server_exceptions=False)
+    responses = {
+        401: client.get("/v1/info"),
+        403: client.get("/v1/audit", headers=bearer(READ)),
+        404: client.get("/v1/no-such-route", headers=bearer(READ)),
+        405: client.put("/v1/chat", headers=bearer(READ)),
+        409: client.get("/v1/raises-a-dict"),
+        400: client.get("/v1/raises-a-list"),
+        413: client.post("/v1/search", content=b"{" * 30_000, headers=bearer(READ)),
+        422: client.post("/v1/search", json={"k": "many"}, headers=bearer(READ)),
+        500: client.get("/v1/fails"),
+    }
+    for status, response in responses.items():
+        assert response.status_code == status, (status, response.text)
+        body = response.json()
+        assert list(body) == ["detail"] and isinstance(body["detail"], str), (status, body)
+    assert responses[409].json()["detail"] == "Being ingested elsewhere."
+    assert responses[400].json()["detail"] == "query.k: too big; and more"
+    assert "query" in responses[422].json()["detail"] and "k" in responses[422].json()["detail"]
+    assert "secret" not in responses[500].text
+    assert responses[500].headers["x-content-type-options"] == "nosniff"
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
@@ -114,14 +169,20 @@ def test_bad_requests_get_422_with_a_reason(client: TestClient, body: dict, frag
     for path in ("/v1/chat", "/v1/chat/completions"):
         response = client.post(path, json=body, headers=bearer(READ))
         assert response.status_code == 422, path
-        assert fragment in str(response.json()["detail"]), (path, response.json())
+        assert fragment in error_text(response), (path, response.json())
+
+
+def error_text(response) -> str:
+    """The error's text: `detail`, or `error.message` on the OpenAI-compatible route."""
+    body = response.json()
+    return body["error"]["message"] if "error" in body else body["detail"]
 
 
 def test_a_refused_question_fails_before_the_stream_starts(client: TestClient) -> None:
     body = {"messages": [{"role": "user", "content": "policy " * 1000}], "stream": True}
     for path in ("/v1/chat", "/v1/chat/completions"):
         response = client.post(path, json=body, headers=bearer(READ))
-        assert response.status_code == 422 and "limit is" in response.json()["detail"]
+        assert response.status_code == 422 and "limit is" in error_text(response)
 
 
 def test_while_loading_the_api_answers_503_with_retry_after(runtime: Runtime) -> None:
@@ -241,3 +302,39 @@ def test_admin_actions_are_audited_append_only(client: TestClient, runtime: Runt
     for statement in ["UPDATE audit SET result = 'nothing happened'", "DELETE FROM audit"]:
         with pytest.raises(DatabaseError, match="append-only"), audit.transaction() as db:
             db.execute(text(statement))
+
+
+def test_every_request_body_and_main_response_has_a_valid_example(client: TestClient) -> None:
+    """What Swagger UI and ReDoc show: an example body for every JSON request and for every
+    route's success response, each one the API itself would accept or send."""
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+
+    def resolved(part: dict) -> dict:
+        ref = part.get("$ref", "")
+        return components[ref.rsplit("/", 1)[-1]] if ref else part
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            for media, content in body.items():
+                target = resolved(content["schema"])
+                examples = target.get("examples") or [
+                    p["examples"] for p in target["properties"].values() if "examples" in p
+                ]
+                assert examples, (method, path, media)
+            success = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert resolved(success).get("examples"), (method, path)
+
+    models = [
+        value
+        for module in (schemas, document_schemas, openai_schemas, openai_errors)
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel
+    ]
+    checked = 0
+    for model in models:
+        for example in (model.model_config.get("json_schema_extra") or {}).get("examples", []):
+            model.model_validate(example)
+            checked += 1
+    assert checked >= 20

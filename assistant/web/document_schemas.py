@@ -8,9 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.service import DocumentView
 from assistant.storage.versions import DocumentRecord, Status, VersionRecord
+from assistant.web import examples
 
 
 class VersionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.VERSION]})
+
     version: int
     label: str
     effective_date: str
@@ -35,6 +38,8 @@ class VersionOut(BaseModel):
 
 
 class DocumentOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DOCUMENT_OUT]})
+
     id: str
     title: str
     organisation: str | None
@@ -69,10 +74,14 @@ class DocumentOut(BaseModel):
 
 
 class DocumentsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DOCUMENTS]})
+
     documents: list[DocumentOut]
 
 
 class SectionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SECTION]})
+
     section: str = Field(description="The heading trail.")
     paragraphs: list[str] = Field(description="Verbatim paragraphs in reading order.")
 
@@ -87,6 +96,8 @@ class SectionOut(BaseModel):
 
 
 class DocumentDetailOut(DocumentOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DOCUMENT_DETAIL]})
+
     metadata: dict[str, str] = Field(description="The version in force's front matter.")
     sections: list[SectionOut]
 
@@ -101,6 +112,8 @@ class DocumentDetailOut(DocumentOut):
 
 
 class VersionTextOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.VERSION_TEXT]})
+
     document: str
     title: str
     version: VersionOut
@@ -117,6 +130,8 @@ class ParagraphChangeOut(BaseModel):
 
 
 class ChangesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.CHANGES]})
+
     document: str
     title: str
     old: VersionOut | None = Field(description="The earlier version (None: there is none).")

@@ -97,14 +97,16 @@ class PageGate:
 
 class SecurityHeaders:
     """Every response tells browsers: no content-type sniffing, no Referer to other sites, and
-    which pages may frame this one (`frame_ancestors`; only this server's by default)."""
+    which pages may frame this one (`frame_ancestors`; only this server's by default), also
+    added to a page's own Content-Security-Policy."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
+        self.frame_ancestors = f"frame-ancestors {settings.frame_ancestors}"
         self.headers = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
-            "Content-Security-Policy": f"frame-ancestors {settings.frame_ancestors}",
+            "Content-Security-Policy": self.frame_ancestors,
         }
         if settings.frame_ancestors.strip() == "'self'":
             self.headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP
@@ -120,6 +122,9 @@ class SecurityHeaders:
                 for name, value in self.headers.items():
                     if name not in headers:
                         headers.append(name, value)
+                policy = headers["Content-Security-Policy"]
+                if "frame-ancestors" not in policy:  # a page's own policy (the API docs)
+                    headers["Content-Security-Policy"] = f"{policy}; {self.frame_ancestors}"
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -7,17 +7,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_serializer
 
 from assistant.types import Message
+from assistant.web import examples
+from assistant.web.openai_parameters import MODEL, OpenAIParameters
 from assistant.web.schemas import (
     AS_OF_DESCRIPTION,
-    EXAMPLE_QUESTION,
     MAX_MESSAGES,
     CitationOut,
     FiltersIn,
     IsoDate,
     RequestBody,
 )
+from assistant.web.truncation import word_count
 
-MODEL = "policy-assistant"
+UNUSED_ROLES = ("system", "developer")  # instructions: answers come from the documents
 NOT_BLANK = {"type": "string", "pattern": r"\S"}
 # What the schema says the server needs: a user message with text in it.
 USER_ASKS_IN_TEXT = {
@@ -61,20 +63,15 @@ class ChatMessageIn(RequestBody):
         return self.content or ""
 
 
-class ChatCompletionRequest(RequestBody):
+class ChatCompletionRequest(OpenAIParameters):
     model_config = ConfigDict(
-        extra="allow",  # temperature, max_tokens and the like change nothing here
-        json_schema_extra={
-            "examples": [
-                {
-                    "model": MODEL,
-                    "messages": [{"role": "user", "content": EXAMPLE_QUESTION}],
-                }
-            ]
-        },
+        extra="forbid",  # an argument OpenAI does not have is refused, as OpenAI does
+        json_schema_extra={"examples": [examples.COMPLETION_REQUEST]},
     )
 
-    model: str = MODEL
+    model: Literal["policy-assistant"] = Field(
+        default=MODEL, description="The one model this server offers (GET /v1/models)."
+    )
     messages: list[ChatMessageIn] = Field(
         min_length=1, max_length=MAX_MESSAGES, json_schema_extra=USER_ASKS_IN_TEXT
     )
@@ -94,16 +91,23 @@ class ChatCompletionRequest(RequestBody):
             if m.role in ("user", "assistant") and m.text().strip()
         ]
 
+    def unused_roles(self) -> list[str]:
+        """The roles of instructions given (system, developer), which no answer follows."""
+        return [role for role in UNUSED_ROLES if any(m.role == role for m in self.messages)]
+
 
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str
 
 
+FinishReason = Literal["stop", "length"]  # length: cut to max_tokens
+
+
 class Choice(BaseModel):
     index: int = 0
     message: AssistantMessage
-    finish_reason: Literal["stop"] = "stop"
+    finish_reason: FinishReason = "stop"
     logprobs: None = None
 
 
@@ -114,8 +118,18 @@ class Usage(BaseModel):
     completion_tokens: int
     total_tokens: int
 
+    @classmethod
+    def of(cls, messages: list[Message], content: str) -> Usage:
+        prompt = sum(word_count(m.content) for m in messages)
+        completion = word_count(content)
+        return cls(
+            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+        )
+
 
 class ChatCompletion(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COMPLETION]})
+
     id: str
     object: Literal["chat.completion"] = "chat.completion"
     created: int
@@ -128,6 +142,8 @@ class ChatCompletion(BaseModel):
 
 
 class ModelOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.MODEL]})
+
     id: str
     object: Literal["model"] = "model"
     created: int = 0
@@ -135,6 +151,8 @@ class ModelOut(BaseModel):
 
 
 class ModelList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.MODELS]})
+
     object: Literal["list"] = "list"
     data: list[ModelOut]
 
@@ -147,7 +165,7 @@ class Delta(BaseModel):
 class ChunkChoice(BaseModel):
     index: int = 0
     delta: Delta
-    finish_reason: Literal["stop"] | None = None
+    finish_reason: FinishReason | None = None
     logprobs: None = None
 
     @field_serializer("delta")
@@ -166,3 +184,6 @@ class ChatCompletionChunk(BaseModel):
     citations: list[CitationOut] | None = None
     answered: bool | None = None
     closest: bool | None = None
+    usage: Usage | None = Field(
+        default=None, description="In a last chunk without choices, with `include_usage`."
+    )

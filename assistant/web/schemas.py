@@ -20,6 +20,7 @@ from pydantic import (
 from assistant.service import IndexInfo
 from assistant.storage.versions import Status
 from assistant.types import Answer, Citation, Filters, Labels, Message
+from assistant.web import examples
 from assistant.web.access import Caller
 from assistant.web.source_links import source_link
 
@@ -28,6 +29,8 @@ EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
 
 
 class ErrorOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ERROR]})
+
     detail: str = Field(description="What was wrong, in words a developer can act on.")
 
 
@@ -90,11 +93,7 @@ def filters_for(filters: FiltersIn | None, caller: Caller, as_of: date | None = 
 
 
 class ChatRequest(RequestBody):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"messages": [{"role": "user", "content": EXAMPLE_QUESTION}]}]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.CHAT_REQUEST]})
 
     messages: list[MessageIn] = Field(
         min_length=1,
@@ -117,7 +116,9 @@ class ChatRequest(RequestBody):
 
 
 class CitationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.CITATION]}
+    )
 
     id: str = Field(description="The paragraph's id in the index.")
     document: str = Field(description="The document's id.")
@@ -143,7 +144,9 @@ class CitationOut(BaseModel):
 
 
 class ChatResponse(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.CHAT_RESPONSE]}
+    )
 
     answer: str = Field(
         description="The answer; [n] refers to citations[n-1].",
@@ -163,6 +166,8 @@ class ChatResponse(BaseModel):
 
 
 class SearchRequest(RequestBody):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_REQUEST]})
+
     query: str = Field(min_length=1, max_length=2000)
     k: int = Field(default=5, ge=1, le=50)
     filters: FiltersIn | None = None
@@ -170,10 +175,14 @@ class SearchRequest(RequestBody):
 
 
 class SearchResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_RESPONSE]})
+
     passages: list[CitationOut]
 
 
 class InfoOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.INFO]})
+
     embedder: str
     documents: int
     chunks: int
@@ -188,6 +197,8 @@ class InfoOut(BaseModel):
 
 
 class HealthOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.HEALTH]})
+
     status: Literal["ready", "loading", "failed"]
     detail: str | None = None
     worker: int = Field(description="The answering server process (one of `serve --workers`).")
@@ -197,6 +208,8 @@ class HealthOut(BaseModel):
 
 
 class IngestOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.INGEST]})
+
     added: list[str]
     updated: list[str]
     unchanged: list[str]
@@ -208,6 +221,8 @@ class IngestOut(BaseModel):
 
 
 class FeedbackIn(RequestBody):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FEEDBACK_IN]})
+
     question: str = Field(min_length=1, max_length=20_000)
     answer: str = Field(max_length=50_000)
     rating: Literal["up", "down"] | None = None
@@ -216,7 +231,9 @@ class FeedbackIn(RequestBody):
 
 
 class FeedbackOut(FeedbackIn):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.FEEDBACK_OUT]}
+    )
 
     id: int
     created_at: str
@@ -238,8 +255,18 @@ class AuditOut(BaseModel):
 
 
 class AuditListOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.AUDIT]})
+
     audit: list[AuditOut]
 
 
+class DeletedOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DELETED]})
+
+    deleted: str = Field(description="The document taken out of the index.")
+
+
 class FeedbackListOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FEEDBACK_LIST]})
+
     feedback: list[FeedbackOut]

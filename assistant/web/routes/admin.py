@@ -23,14 +23,18 @@ from assistant.settings import Settings
 from assistant.storage.audit import AuditRecord
 from assistant.storage.locks import LockTimeoutError
 from assistant.web.dependencies import RuntimeDep
-from assistant.web.schemas import AuditListOut, AuditOut, ErrorOut, IngestOut
+from assistant.web.schemas import AuditListOut, AuditOut, DeletedOut, ErrorOut, IngestOut
 from assistant.web.security import ADMIN_ERRORS, AdminDep, admin
 
 router = APIRouter(prefix="/v1", tags=["admin"], dependencies=[admin], responses=ADMIN_ERRORS)
 
 Uploads = Annotated[list[UploadFile], File(description="Policy files to ingest.")]
 ServerPaths = Annotated[
-    list[str], Form(description="Server-side files or folders under the ingest roots.")
+    list[str],
+    Form(
+        description="Server-side files or folders under the ingest roots.",
+        examples=[["/srv/policies/ny-policy.md"]],
+    ),
 ]
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -51,12 +55,13 @@ Prune = Annotated[
 
 @router.delete(
     "/documents/{doc_id}",
+    response_model=DeletedOut,
     responses={
         404: {"model": ErrorOut, "description": "Not indexed."},
         409: {"model": ErrorOut, "description": "Being ingested elsewhere past the wait."},
     },
 )
-def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> dict[str, str]:
+def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> DeletedOut:
     """Take a document out of the index; its version history is kept."""
     with runtime.ingest_lock:
         try:
@@ -69,7 +74,7 @@ def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> dict[s
     )
     if not deleted:
         raise HTTPException(404, f"No live document with id {doc_id!r}.")
-    return {"deleted": doc_id}
+    return DeletedOut(deleted=doc_id)
 
 
 @router.get("/audit", response_model=AuditListOut)

@@ -3,7 +3,9 @@
 The `openai` SDK, LangChain's `ChatOpenAI` and OpenAI-style chat front ends send the usual
 request; the answer comes back as the assistant message, with [n] markers and a list of sources
 in its content, and the structured citations in a `citations` field beside `choices`. System
-messages are accepted and ignored: answers come from the documents, not from instructions.
+and developer messages are accepted and not followed (answers come from the documents, not
+from instructions); the `X-Ignored-Roles` header says so. Which parameters count is in
+`openai_parameters`; errors come in OpenAI's shape (`openai_errors`).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
-from assistant.types import Answer
+from assistant.types import Answer, Message
 from assistant.web.dependencies import AssistantDep
+from assistant.web.openai_errors import OPENAI_ERRORS, OpenAIError
 from assistant.web.openai_schemas import (
     MODEL,
     AssistantMessage,
@@ -32,19 +35,53 @@ from assistant.web.openai_schemas import (
     ModelOut,
     Usage,
 )
-from assistant.web.schemas import ChatResponse, ErrorOut, filters_for
-from assistant.web.security import READ_ERRORS, CallerDep, reader
+from assistant.web.schemas import ChatResponse, filters_for
+from assistant.web.security import CallerDep, reader
 from assistant.web.streaming import SSE_EVENT, data_line, started
+from assistant.web.truncation import cut_to_words
 
 router = APIRouter(
-    prefix="/v1", tags=["openai-compatible"], dependencies=[reader], responses=READ_ERRORS
+    prefix="/v1", tags=["openai-compatible"], dependencies=[reader], responses=OPENAI_ERRORS
 )
+IGNORED_ROLES_HEADER = "X-Ignored-Roles"
+COMPLETIONS_DESCRIPTION = """OpenAI's chat completions, answered from the documents.
+
+- `model`: `policy-assistant`, the one model (GET /v1/models); any other is a 404
+  `model_not_found`.
+- `max_tokens` / `max_completion_tokens` are honoured, counted in words as `usage` counts
+  them: the content is cut after the last whole sentence or line that fits, and
+  `finish_reason` is `length`. Streamed, a cut answer arrives as one piece.
+- `stream_options.include_usage` adds a last chunk with the usage.
+- `temperature`, `top_p`, `presence_penalty`, `frequency_penalty`, `seed`, `user`, `store`,
+  `metadata` are accepted and change nothing: the answer is quoted, not sampled.
+- `n` other than 1, `tools`, `functions`, `logprobs`, a `response_format` other than text,
+  `stop`, `logit_bias`, audio and the like are refused with 400 naming the parameter, as is
+  any argument OpenAI does not have.
+- `system` and `developer` messages are accepted and not followed: answers come from the
+  documents, not from instructions. The response's `X-Ignored-Roles` header names them.
+- Errors come in OpenAI's shape: `{"error": {"message", "type", "param", "code"}}`.
+- Policy Assistant's own `filters` and `as_of` go in the body (`extra_body` in the SDK).
+"""
+IGNORED_ROLES = {
+    "description": "The roles of messages given and not followed: `system`, `developer`.",
+    "schema": {"type": "string"},
+}
 
 
 @router.get("/models", response_model=ModelList)
 def models() -> ModelList:
     """The one model this server offers, for clients that list models before asking."""
     return ModelList(data=[ModelOut(id=MODEL)])
+
+
+@router.get("/models/{model}", response_model=ModelOut)
+def retrieve_model(model: str) -> ModelOut:
+    """The model, by its id (`client.models.retrieve`); any other id is a 404."""
+    if model != MODEL:
+        raise OpenAIError(
+            404, f"The model `{model}` does not exist.", param="model", code="model_not_found"
+        )
+    return ModelOut(id=MODEL)
 
 
 @router.post(
@@ -55,48 +92,58 @@ def models() -> ModelList:
             "description": "A chat completion, or with `stream` its chunks as server-sent "
             "events ending in `data: [DONE]`.",
             "content": {"text/event-stream": {"schema": SSE_EVENT}},
-        },
-        422: {
-            "model": ErrorOut,
-            "description": "No user message, a question over the length limit, bad JSON.",
+            "headers": {IGNORED_ROLES_HEADER: IGNORED_ROLES},
         },
     },
+    description=COMPLETIONS_DESCRIPTION,
 )
 def chat_completions(
-    body: ChatCompletionRequest, assistant: AssistantDep, caller: CallerDep
+    body: ChatCompletionRequest, assistant: AssistantDep, caller: CallerDep, response: Response
 ) -> Any:
-    """OpenAI's chat completions, answered from the documents."""
     messages = body.conversation()
     filters = filters_for(body.filters, caller, body.as_of)
     head = ChatCompletionChunk(
         id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=body.model, choices=[]
     )
+    ignored = body.unused_roles()
+    headers = {IGNORED_ROLES_HEADER: ", ".join(ignored)} if ignored else {}
     if body.stream:
         pieces = started(assistant.stream(messages, filters))
-        return StreamingResponse(_chunks(pieces, head), media_type="text/event-stream")
+        stream = _chunks(pieces, head, body.token_limit(), messages, body.usage_requested())
+        return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+    response.headers.update(headers)
     answer = assistant.ask(messages, filters)
-    content = answer.text + answer.sources_list()
-    prompt_words = sum(len(m.content.split()) for m in messages)
-    completion_words = len(content.split())
+    content, cut = cut_to_words(answer.text + answer.sources_list(), body.token_limit())
     return ChatCompletion(
         id=head.id,
         created=head.created,
         model=head.model,
-        choices=[Choice(message=AssistantMessage(content=content))],
-        usage=Usage(
-            prompt_tokens=prompt_words,
-            completion_tokens=completion_words,
-            total_tokens=prompt_words + completion_words,
-        ),
+        choices=[
+            Choice(
+                message=AssistantMessage(content=content),
+                finish_reason="length" if cut else "stop",
+            )
+        ],
+        usage=Usage.of(messages, content),
         citations=ChatResponse.of(answer).citations,
         answered=answer.answered,
         closest=answer.closest,
     )
 
 
-def _chunks(items: Iterable[str | Answer], head: ChatCompletionChunk) -> Iterator[str]:
+def _chunks(
+    items: Iterable[str | Answer],
+    head: ChatCompletionChunk,
+    limit: int | None,
+    messages: list[Message],
+    with_usage: bool,
+) -> Iterator[str]:
+    """The answer's pieces as they come, then its sources and the citations; with a limit,
+    the answer cut to it in one piece (where it is cut is known only at the end)."""
+
     def chunk(delta: Delta, finish: bool = False, answer: Answer | None = None) -> str:
-        choice = ChunkChoice(delta=delta, finish_reason="stop" if finish else None)
+        reason = ("length" if cut else "stop") if finish else None
+        choice = ChunkChoice(delta=delta, finish_reason=reason)
         piece = head.model_copy(update={"choices": [choice]})
         if answer is not None:
             response = ChatResponse.of(answer)
@@ -110,11 +157,17 @@ def _chunks(items: Iterable[str | Answer], head: ChatCompletionChunk) -> Iterato
         body = {k: v for k, v in piece.model_dump().items() if v is not None}
         return data_line(json.dumps(body, ensure_ascii=False))
 
+    cut = False
     yield chunk(Delta(role="assistant", content=""))
     for item in items:
         if isinstance(item, Answer):
-            yield chunk(Delta(content=item.sources_list()))
+            content, cut = cut_to_words(item.text + item.sources_list(), limit)
+            rest = item.sources_list() if limit is None else content  # or all of it, cut
+            yield chunk(Delta(content=rest))
             yield chunk(Delta(), finish=True, answer=item)
-        else:
+            if with_usage:
+                usage = head.model_copy(update={"usage": Usage.of(messages, content)})
+                yield data_line(usage.model_dump_json(exclude_none=True))
+        elif limit is None:
             yield chunk(Delta(content=item))
     yield data_line("[DONE]")
