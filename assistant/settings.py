@@ -64,10 +64,8 @@ class Settings(BaseSettings):
     )
     trusted_user_header: str | None = Field(
         default=None,
-        description=(
-            "Header naming the signed-in user (e.g. X-Remote-User), set by the intranet's "
-            "reverse proxy after single sign-on; honoured only from `trusted_proxies`."
-        ),
+        description="Header naming the signed-in user (e.g. X-Remote-User), set by the intranet's "
+        "reverse proxy after single sign-on; honoured only from `trusted_proxies`.",
     )
     trusted_groups_header: str | None = Field(
         default=None,
@@ -78,11 +76,9 @@ class Settings(BaseSettings):
     )
     trusted_proxies: CommaSeparated = Field(
         default_factory=list,
-        description=(
-            "Addresses of the reverse proxies whose headers are believed: the user and groups "
-            "headers, and X-Forwarded-For for the client's address. No other address is, "
-            "loopback included."
-        ),
+        description="Addresses of the reverse proxies whose headers are believed: the user and "
+        "groups headers, and X-Forwarded-For for the client's address. No other address is, "
+        "loopback included.",
     )
     session_idle_minutes: float = Field(
         default=60, gt=0, description="A chat page session ends after this long unused."
@@ -91,20 +87,13 @@ class Settings(BaseSettings):
         default=10, gt=0, description="A signed-in chat page session ends this long after sign-in."
     )
     conversation_days: float = Field(
-        default=30,
-        gt=0,
-        description=(
-            "The chat page keeps each user's conversations this many days after their last "
-            "use, to be listed and reopened after a reload or a restart."
-        ),
+        default=30, gt=0, description="Days the chat page keeps a user's conversation unused."
     )
     failed_keys_allowed: int = Field(
         default=5,
         ge=1,
-        description=(
-            "Failed keys (sign-ins, API keys) one client address may send before each further "
-            "failure blocks it for 1, 2, 4 … seconds, up to 15 minutes."
-        ),
+        description="Failed keys (sign-ins, API keys) one client address may send before each "
+        "further failure blocks it for 1, 2, 4 … seconds, up to 15 minutes.",
     )
     secure_cookies: bool = Field(
         default=False, description="The sign-in cookie only over HTTPS (staff use HTTPS)."
@@ -185,33 +174,29 @@ class Settings(BaseSettings):
 
     @property
     def records_url(self) -> str:
-        return self._database("records")
+        return self.database("records")
 
     @property
     def catalog_url(self) -> str:
-        return self._database("catalog")
+        return self.database("catalog")
 
     @property
     def embedding_cache_url(self) -> str:
-        return self._database("embedding_cache")
+        return self.database("embedding_cache")
 
     @property
     def feedback_url(self) -> str:
-        return self._database("feedback")
+        return self.database("feedback")
 
     @property
     def audit_url(self) -> str:
-        return self._database("audit")
+        return self.database("audit")
 
     @property
     def sessions_url(self) -> str:
-        return self._database("sessions")
+        return self.database("sessions")
 
-    @property
-    def conversations_url(self) -> str:
-        return self._database("conversations")
-
-    def _database(self, name: str) -> str:
+    def database(self, name: str) -> str:
         """The database server when one is configured, else the data directory's file `name`."""
         if self.database_url is not None:
             return self.database_url.get_secret_value()

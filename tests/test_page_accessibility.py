@@ -194,3 +194,28 @@ def test_feedback_after_a_new_conversation_is_a_new_record(page, server: LiveSer
     newest, earlier = records[0], records[1]
     assert (earlier["rating"], earlier["question"]) == ("down", QUESTION)
     assert newest["rating"] == "up" and "nätverk" in newest["question"]
+
+
+def test_a_reference_opens_its_citation_and_the_citation_its_paragraph(page) -> None:
+    """[2] in the answer opens the second citation and moves the focus there; the citation's
+    link opens its document version at the paragraph, highlighted, with its neighbours."""
+    from playwright.sync_api import expect
+
+    ask_on_page(page, "Vilka är de strategiska målen för det internationella arbetet i Jönköping?")
+    page.locator("#pa-chat button.pa-ref[data-n='2']").first.click()
+    second = page.locator("#pa-chat .title[role=button]").nth(1)
+    expect(second).to_have_attribute("aria-expanded", "true")
+    assert page.evaluate("() => document.activeElement.matches('#pa-chat .title[role=button]')")
+    quote = page.locator("#pa-chat .thought blockquote").first.inner_text().strip()
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Visa stycket i dokumentet").first.click()
+    source = opened.value
+    source.wait_for_load_state()
+    assert "/chat/source/jonkoping-internationellt-arbete/1" in source.url
+    cited = source.locator(".paragraph:target")
+    expect(cited).to_have_count(1)
+    assert quote.splitlines()[0][:50] in cited.inner_text()
+    assert source.locator(".paragraph").count() > 3  # the paragraphs around it too
+    assert source.locator("h1").inner_text().startswith("Internationellt arbete")
+    assert serious_violations(source) == []
+    assert not page.outside, page.outside  # type: ignore[attr-defined]

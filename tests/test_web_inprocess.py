@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, SecretStr
 
 from assistant.service import Assistant
+from assistant.types import Answer, Citation
 from assistant.web import document_schemas, openai_errors, openai_schemas, schemas
 from assistant.web.app import create_app
 from assistant.web.page.handlers import PageHandlers
+from assistant.web.page.history import citation_panels
 from assistant.web.page.texts import TEXTS
 from assistant.web.runtime import Runtime
 
@@ -338,3 +340,18 @@ def test_every_request_body_and_main_response_has_a_valid_example(client: TestCl
             model.model_validate(example)
             checked += 1
     assert checked >= 20
+
+
+def test_a_panel_title_names_a_version_not_in_force_and_the_title_once() -> None:
+    title = "Internationellt arbete – Policy och strategiska mål"
+    cited = Citation(
+        "c1", "jonkoping", title, "Landstinget i Jönköpings län",
+        "Internationellt arbete - Policy och strategiska mål › Strategiska mål ›",
+        "v1, 2024-01-01", "Landstinget ska vara aktivt.", 0.9, status="superseded",
+        version_number=1, position=7,
+    )  # fmt: skip
+    panel = citation_panels(Answer("…", True, [cited], "sv"), TEXTS["sv"])[0]
+    assert panel["metadata"]["title"] == (
+        f"Källa [1] · Landstinget i Jönköpings län · {title} › Strategiska mål · ersatt"
+    )
+    assert "(source/jonkoping/1#p7)" in panel["content"]

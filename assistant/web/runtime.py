@@ -40,7 +40,7 @@ class Runtime:
         self.settings = settings
         self.feedback = FeedbackStore(settings.feedback_url)
         self.conversations = ConversationStore(
-            settings.conversations_url, settings.conversation_days
+            settings.database("conversations"), settings.conversation_days
         )
         self.access = AccessMap.from_settings(settings)
         self.audit = AuditLog(settings.audit_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, replace
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     StrictBool,
     field_validator,
+    model_validator,
 )
 
 from assistant.service import IndexInfo
@@ -137,10 +138,17 @@ class CitationOut(BaseModel):
         )
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _linked(cls, value: Any) -> Any:
+        """A `Citation` is read with its link to the source view."""
+        if isinstance(value, Citation):
+            return {**asdict(value), "link": f"/chat/{source_link(value)}"}
+        return value
+
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        link = f"/chat/{source_link(citation)}"
-        return cls.model_validate({**citation.__dict__, "link": link})
+        return cls.model_validate(citation)
 
 
 class ChatResponse(BaseModel):

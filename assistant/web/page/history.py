@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from assistant.types import Answer, Citation, Message
-from assistant.web.source_links import source_link
+from assistant.web.source_links import heading_trail, source_link
 
 # What Markdown would act on; escaped, each shows as the character itself.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
@@ -109,21 +109,8 @@ def text_of(content: Any) -> str:
 def _origin(citation: Citation) -> str:
     """ "Landstinget Dalarna · Internationell policy › Mål": the heading trail already begins
     with the title in most documents, so it is not repeated."""
-    trail = [part for part in citation.section.split(" › ") if part.strip()]
-    if trail and _same_heading(trail[0], citation.title):
-        trail = trail[1:]
+    trail = heading_trail(citation.section, citation.title)
     return " · ".join(filter(None, [citation.organisation, " › ".join([citation.title, *trail])]))
-
-
-DASHES = re.compile(r"\s*[-‐‑‒–—―]\s*")
-
-
-def _same_heading(a: str, b: str) -> bool:
-    """Headings that differ only in their dashes or spacing ("Policy - mål", "Policy – mål")."""
-    return (
-        DASHES.sub("-", " ".join(a.split())).casefold()
-        == DASHES.sub("-", " ".join(b.split())).casefold()
-    )
 
 
 def _citation_body(citation: Citation, t: dict[str, Any]) -> str:

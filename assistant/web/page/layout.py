@@ -223,6 +223,20 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
         [c.feedback_ids, c.comment, c.notice],
         api_visibility=PRIVATE,
     )
+    c.language_choice.change(
+        handlers.relabel,
+        [c.language_choice],
+        [c.language, c.notice, *c.labelled],
+        api_visibility=PRIVATE,
+    )
+    loaded = blocks.load(
+        handlers.load, None, [c.language, c.language_choice, *c.labelled], api_visibility=PRIVATE
+    )
+    _wire_recent(c, recent, loaded)
+
+
+def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.Dependency) -> None:
+    """Starting over, reopening, deleting, and the conversation restored on load."""
     new_conversation = (
         recent.start_over,
         [c.browser, c.language],
@@ -239,12 +253,6 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
     )
     c.clear.click(*new_conversation, api_visibility=PRIVATE)
     c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
-    c.language_choice.change(
-        handlers.relabel,
-        [c.language_choice],
-        [c.language, c.notice, *c.labelled],
-        api_visibility=PRIVATE,
-    )
     c.recent.input(
         recent.reopen,
         [c.recent, c.browser, c.language],
@@ -257,9 +265,7 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
         [c.recent, c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice],
         api_visibility=PRIVATE,
     )
-    blocks.load(
-        handlers.load, None, [c.language, c.language_choice, *c.labelled], api_visibility=PRIVATE
-    ).then(
+    loaded.then(
         recent.restore,
         [c.browser, c.language],
         [c.chatbot, c.conversation, c.record, c.browser, c.recent],

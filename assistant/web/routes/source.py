@@ -18,7 +18,7 @@ from assistant.types import Labels
 from assistant.web.dependencies import RuntimeDep
 from assistant.web.runtime import NotReadyError, Runtime
 from assistant.web.security import USER_SCOPE_KEY, proxy_groups
-from assistant.web.source_links import SOURCE_ROUTE
+from assistant.web.source_links import SOURCE_ROUTE, heading_trail
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,7 +103,8 @@ def source(
     for text, chunk in assistant.catalog.chunks(doc_id, number):
         if chunk.get("section") != section:
             section = chunk.get("section")
-            parts.append(f"<h2>{_text(_trail(section or '', version.title))}</h2>")
+            trail = " › ".join(heading_trail(section or "", version.title)) or version.title
+            parts.append(f"<h2>{_text(trail)}</h2>")
         parts.append(
             f'<p class="paragraph" id="p{int(chunk["position"])}" '
             f'data-cited="{_text(words["cited"])}">{_text(chunk.get("text", text))}</p>'
@@ -119,14 +120,6 @@ def reader_labels(runtime: Runtime, request: Request) -> Labels:
         return frozenset()
     groups = proxy_groups(runtime.settings, request)
     return runtime.access.caller(name, groups).labels
-
-
-def _trail(section: str, title: str) -> str:
-    """The heading trail without the document's title in front (shown as the page's h1)."""
-    parts = section.split(" › ")
-    if parts and parts[0] == title:
-        parts = parts[1:]
-    return " › ".join(parts) or title
 
 
 def _text(value: str) -> str:
