@@ -288,3 +288,22 @@ def test_browser_date_field_answers_from_the_version_then_in_force(
         expect(chat).to_contain_text("400 kronor")
     finally:
         httpx.delete(f"{server.url}/v1/documents/testregion-parkering", headers=admin)
+
+
+def test_browser_declines_in_the_pages_language_when_the_question_does_not_tell(page) -> None:
+    """A question too short to tell its language ("Parking fees?") is declined in the language
+    of the page it was asked on."""
+    from playwright.sync_api import expect
+
+    ask_on_page(page, "Parking fees?", expected="Se även [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("Det framgår inte av dokumenten")
+    new_conversation(page)
+    open_filters(page)
+    page.get_by_text("English", exact=True).click()
+    expect(page.locator("#pa-ask")).to_have_text("Ask")
+    ask_on_page(page, "Parking fees?", expected="See also [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("The documents don't say")
+    # A question that tells its language is answered in it, whatever the page's.
+    new_conversation(page)
+    ask_on_page(page, "Vad kostar parkeringen vid sjukhuset?", expected="See also [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("Det framgår inte av dokumenten")
