@@ -86,7 +86,7 @@ class PageHandlers:
             return
         history.append({"role": "assistant", "content": ""})
         try:
-            for piece in assistant.stream(messages, filters):
+            for piece in assistant.stream(messages, filters, lang):
                 if isinstance(piece, Answer):
                     history.extend(citation_panels(piece, t))
                     cited.extend((c.document, c.version.split(",")[0]) for c in piece.citations)
