@@ -161,7 +161,9 @@ class Assistant:
             if isinstance(item, Draft):
                 if changes is None:
                     yield from revision_lines(item, self.history, snapshot, today, labels)
-                citations = [self._citation(p, snapshot, labels) for p in item.citations]
+                citations = [
+                    cited(self.history, p, snapshot, labels, today) for p in item.citations
+                ]
                 answer = Answer(item.text, item.answered, citations, item.language, item.closest)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
@@ -215,7 +217,7 @@ class Assistant:
         snapshot = self.retriever.snapshot(filters.labels if filters else None)
         found = self.retriever.search(query, k, filters, snapshot)
         labels = filters.labels if filters else None
-        return [self._citation(p, snapshot, labels) for p in found]
+        return [cited(self.history, p, snapshot, labels, self.catalog.today()) for p in found]
 
     def documents(
         self, include_withdrawn: bool = False, labels: Labels | None = None
@@ -271,14 +273,17 @@ class Assistant:
             self._organisations[key] = organisations_from_names(names)
         return self._organisations[key]
 
-    def _citation(self, passage: Passage, snapshot: Snapshot, labels: Labels | None) -> Citation:
-        """A passage with its version's label and today's status (an `as_of` answer may cite
-        a superseded version, and says so)."""
-        record = self.history.record(passage.doc_id, labels, snapshot)
-        version = record.version(passage.version) if record else None
-        if record is None or version is None:
-            return Citation.of(passage, f"v{passage.version}", "withdrawn")
-        return Citation.of(passage, version.label, record.status(version, self.catalog.today()))
+
+def cited(
+    history: History, passage: Passage, snapshot: Snapshot, labels: Labels | None, today: date
+) -> Citation:
+    """A passage with its version's label and today's status (an `as_of` answer may cite a
+    superseded version, and says so)."""
+    record = history.record(passage.doc_id, labels, snapshot)
+    version = record.version(passage.version) if record else None
+    if record is None or version is None:
+        return Citation.of(passage, f"v{passage.version}", "withdrawn")
+    return Citation.of(passage, version.label, record.status(version, today))
 
 
 def check_question(questions: list[str], max_chars: int) -> None:

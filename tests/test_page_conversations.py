@@ -142,3 +142,28 @@ def test_conversations_unused_longer_than_kept_are_gone(tmp_path: Path) -> None:
     store.save("user:anna", None, messages, [])  # a save clears what is past its time
     with store.db.transaction() as db:
         assert db.exec_driver_sql("SELECT count(*) FROM conversations").scalar() == 1
+
+
+def test_a_conversation_is_exported_with_its_citations(browser, own_server: LiveServer) -> None:
+    """Its owner downloads it as Markdown: questions, answers, each citation with its verbatim
+    paragraph and a link to it; the same link gives anyone else nothing."""
+    import httpx
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = sign_in(context, own_server, "reader-key")
+    ask_on_page(page, QUESTION)
+    settled(page)
+    with page.expect_download() as downloading:
+        page.locator("#pa-export").click()
+    download = downloading.value
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert download.suggested_filename.endswith(".md")
+    assert f"## Fråga\n\n{QUESTION}" in text
+    assert "Det är landstingsfullmäktige som antar" in text
+    assert "### Källa [1] · Landstinget Dalarna" in text
+    assert f"]({own_server.url}/chat/source/dalarna-internationell-policy/1" in text
+    path = urlparse(download.url).path
+    other = httpx.get(f"{own_server.url}{path}", headers={"Authorization": "Bearer another-key"})
+    assert other.status_code == 404 and "Landstinget" not in other.text
+    assert httpx.get(f"{own_server.url}{path}").status_code == 303  # signed out: sign in first
+    context.close()

@@ -252,7 +252,7 @@ def test_page_relabels_in_english_with_the_filters_choices(runtime: Runtime) -> 
     assert lang == "en" and "Policy Assistant" in header["value"]
     assert ("Landstinget Dalarna", "Landstinget Dalarna") in organisations["choices"]
     assert any(doc_id == "dalarna-internationell-policy" for _, doc_id in documents["choices"])
-    clear, recent, forget, sign_out = rest[-4:]
+    clear, recent, forget, _export, sign_out = rest[-5:]
     assert clear["value"] == TEXTS["en"]["clear"] and sign_out["value"] == "Sign out"
     assert recent["label"] == "Recent conversations" and forget["value"] == TEXTS["en"]["forget"]
 

@@ -24,6 +24,7 @@ from assistant.web.routes import (
     admin,
     chat,
     documents,
+    export,
     feedback,
     health,
     openai,
@@ -83,7 +84,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if settings.api_keys:
         app.include_router(signin.router)
         user = page_user(runtime)
-    app.include_router(source.router)  # before the page's mount, which takes the rest of /chat
+    # Before the page's mount, which takes the rest of /chat.
+    app.include_router(source.router)
+    app.include_router(export.router)
     _mount_chat_page(app, runtime, user)
     # The outermost last: the client's address is settled before anything reads it.
     app.add_middleware(PageGate, user=user, sign_out=partial(signin.sign_out, runtime))

@@ -25,7 +25,8 @@ CLOSED_PAGE_ROUTES = re.compile(
 )
 PAGE_PATHS = {"/chat", "/chat/"}
 LOGOUT_PATHS = {"/chat/logout", "/chat/logout/"}
-SOURCE_PATH = "/chat/source/"  # a citation's paragraph in its document (routes/source.py)
+# A citation's paragraph in its document, a conversation's export: pages a browser opens.
+OPENED_PATHS = ("/chat/source/", "/chat/export/")
 
 
 class TrustedProxy:
@@ -87,7 +88,7 @@ class PageGate:
             return self.sign_out(request) if self.user else RedirectResponse("/chat/", 303)
         if self.user is None or self.user(request) is not None:
             return None
-        if (path in PAGE_PATHS or path.startswith(SOURCE_PATH)) and scope.get("method") in (
+        if (path in PAGE_PATHS or path.startswith(OPENED_PATHS)) and scope.get("method") in (
             "GET",
             "HEAD",
         ):

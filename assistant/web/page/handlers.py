@@ -168,6 +168,7 @@ class PageHandlers:
             gr.update(value=t["clear"]),
             gr.update(label=t["recent"]),
             gr.update(value=t["forget"]),
+            gr.update(value=t["export"]),
             gr.update(value=t["sign_out"]),
         )
 

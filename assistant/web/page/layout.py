@@ -74,6 +74,7 @@ class Components:
     clear: gr.Button
     recent: gr.Dropdown
     forget: gr.Button
+    export: gr.Button  # a link to the conversation as Markdown (routes/export.py)
     sign_out: gr.Button  # shown when the page is behind keys
 
     @property
@@ -93,6 +94,7 @@ class Components:
             self.clear,
             self.recent,
             self.forget,
+            self.export,
             self.sign_out,
         ]
 
@@ -159,6 +161,7 @@ def _components(signed_in: bool) -> Components:
             elem_id="pa-recent",
         )  # fmt: skip
         forget = gr.Button(sv["forget"], scale=1, elem_id="pa-forget")
+        export = gr.Button(sv["export"], scale=1, visible=False, elem_id="pa-export")
     # A link: Gradio's /chat/logout, which the gate turns into ending the server's session.
     sign_out = gr.Button(
         sv["sign_out"], link="/chat/logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
@@ -166,7 +169,7 @@ def _components(signed_in: bool) -> Components:
     return Components(
         language, conversation, feedback_ids, record, browser, language_choice, header, filters,
         organisation, document, as_of, chatbot, notice, question, ask, comment, send_comment,
-        clear, recent, forget, sign_out,
+        clear, recent, forget, export, sign_out,
     )  # fmt: skip
 
 
@@ -196,7 +199,7 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
     saved = (
         recent.remember,
         [c.conversation, c.record, c.browser, c.language],
-        [c.record, c.browser, c.recent],
+        [c.record, c.browser, c.recent, c.export],
     )
     c.ask.click(handlers.answer, inputs, outputs, api_name="ask").then(
         *saved, api_visibility=PRIVATE
@@ -249,6 +252,7 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
             c.record,
             c.browser,
             c.recent,
+            c.export,
         ],
     )
     c.clear.click(*new_conversation, api_visibility=PRIVATE)
@@ -256,18 +260,27 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
     c.recent.input(
         recent.reopen,
         [c.recent, c.browser, c.language],
-        [c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice],
+        [c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice, c.export],
         api_visibility=PRIVATE,
     )
     c.forget.click(
         recent.forget,
         [c.recent, c.record, c.browser, c.language],
-        [c.recent, c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice],
+        [
+            c.recent,
+            c.chatbot,
+            c.conversation,
+            c.record,
+            c.feedback_ids,
+            c.browser,
+            c.notice,
+            c.export,
+        ],
         api_visibility=PRIVATE,
     )
     loaded.then(
         recent.restore,
         [c.browser, c.language],
-        [c.chatbot, c.conversation, c.record, c.browser, c.recent],
+        [c.chatbot, c.conversation, c.record, c.browser, c.recent, c.export],
         api_visibility=PRIVATE,
     )

@@ -11,12 +11,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import gradio as gr
 
 from assistant.storage.conversations import Conversation
+from assistant.web.conversations import may_open, owner_of
 from assistant.web.page.texts import TEXTS
-from assistant.web.runtime import NotReadyError, Runtime
+from assistant.web.runtime import Runtime
 
 NEW = {"id": None, "cited": []}  # the page's record of a conversation not yet saved
 
@@ -35,11 +37,12 @@ class RecentConversations:
         opened = self._openable(owner, browser.get("conversation"), request)
         if opened is None:
             browser["conversation"] = None
-            return [], [], dict(NEW), browser, self.listing(owner, None, lang)
+            listing = self.listing(owner, None, lang)
+            return [], [], dict(NEW), browser, listing, export_link(None, browser, lang)
         record = {"id": opened.id, "cited": opened.cited}
         return (
             opened.messages, opened.messages, record, browser,
-            self.listing(owner, opened.id, lang),
+            self.listing(owner, opened.id, lang), export_link(opened.id, browser, lang),
         )  # fmt: skip
 
     def remember(
@@ -53,14 +56,15 @@ class RecentConversations:
         """After an answer: (record, browser, list) with the conversation saved."""
         browser = dict(browser or {})
         if not messages:
-            return record, browser, gr.update()
+            return record, browser, gr.update(), gr.update()
         browser.setdefault("id", secrets.token_urlsafe(16))
         owner = self.owner(request, browser)
         saved = self.runtime.conversations.save(
             owner, record.get("id"), messages, [tuple(c) for c in record.get("cited", [])]
         )
         browser["conversation"] = saved
-        return {**record, "id": saved}, browser, self.listing(owner, saved, lang)
+        listing = self.listing(owner, saved, lang)
+        return {**record, "id": saved}, browser, listing, export_link(saved, browser, lang)
 
     def reopen(self, chosen: str, browser: dict | None, lang: str, request: gr.Request) -> tuple:
         """(chat, conversation, record, feedback ids, browser, notice) for the chosen one."""
@@ -69,11 +73,12 @@ class RecentConversations:
         opened = self._openable(owner, chosen, request) if chosen else None
         if opened is None:
             notice = gr.update(value=TEXTS[lang]["cannot_reopen"], visible=bool(chosen))
-            return [], [], dict(NEW), {}, {**browser, "conversation": None}, notice
+            browser["conversation"] = None
+            return [], [], dict(NEW), {}, browser, notice, export_link(None, browser, lang)
         record = {"id": opened.id, "cited": opened.cited}
         browser["conversation"] = opened.id
-        hidden = gr.update(visible=False)
-        return opened.messages, opened.messages, record, {}, browser, hidden
+        hidden, link = gr.update(visible=False), export_link(opened.id, browser, lang)
+        return opened.messages, opened.messages, record, {}, browser, hidden, link
 
     def forget(
         self, chosen: str, record: dict, browser: dict | None, lang: str, request: gr.Request
@@ -87,9 +92,11 @@ class RecentConversations:
         if removed and record.get("id") == chosen:
             browser["conversation"] = None
             listing = self.listing(owner, None, lang)
-            return listing, [], [], dict(NEW), {}, browser, notice
+            link = export_link(None, browser, lang)
+            return listing, [], [], dict(NEW), {}, browser, notice, link
         listing = self.listing(owner, record.get("id"), lang)
-        return listing, gr.update(), gr.update(), record, gr.update(), browser, notice
+        unchanged = gr.update()
+        return listing, unchanged, unchanged, record, unchanged, browser, notice, unchanged
 
     def start_over(self, browser: dict | None, lang: str, request: gr.Request) -> tuple:
         """A new conversation: (chat, conversation, feedback ids, notice, question, record,
@@ -97,7 +104,7 @@ class RecentConversations:
         browser = {**(browser or {}), "conversation": None}
         listing = self.listing(self.owner(request, browser), None, lang) if "id" in browser else []
         hidden = gr.update(visible=False)
-        return [], [], {}, hidden, "", dict(NEW), browser, listing
+        return [], [], {}, hidden, "", dict(NEW), browser, listing, hidden
 
     def listing(self, owner: str, current: str | None, lang: str) -> Any:
         choices = [(_label(c), c.id) for c in self.runtime.conversations.recent(owner)]
@@ -106,11 +113,8 @@ class RecentConversations:
         )
 
     def owner(self, request: gr.Request, browser: dict) -> str:
-        """The signed-in user; on an open page, the browser."""
         name = request.username if request is not None else None
-        if self.runtime.settings.api_keys and name:
-            return f"user:{name}"
-        return f"browser:{browser.get('id')}"
+        return owner_of(self.runtime, name, browser.get("id"))
 
     def _openable(
         self, owner: str, conversation_id: str | None, request: gr.Request
@@ -118,26 +122,17 @@ class RecentConversations:
         if not conversation_id:
             return None
         found = self.runtime.conversations.get(owner, conversation_id)
-        if found is None or not self._may_read(found.cited, request):
+        if found is None or not may_open(self.runtime, found, self.labels_of(request)):
             return None
         return found
 
-    def _may_read(self, cited: list[tuple[str, str]], request: gr.Request) -> bool:
-        """Whether the user may still read every document version the conversation cited."""
-        if not cited:
-            return True
-        try:
-            assistant = self.runtime.assistant
-        except NotReadyError:
-            return False
-        readable = {
-            (record.doc_id, f"v{version.version}")
-            for record in assistant.documents(
-                include_withdrawn=True, labels=self.labels_of(request)
-            )
-            for version in record.versions
-        }
-        return all((doc, version) in readable for doc, version in cited)
+
+def export_link(conversation_id: str | None, browser: dict, lang: str) -> Any:
+    """The export button's link (relative to the chat page), shown once there is something."""
+    if not conversation_id:
+        return gr.update(visible=False)
+    query = urlencode({"browser": browser.get("id", ""), "lang": lang})
+    return gr.update(link=f"export/{conversation_id}?{query}", visible=True)
 
 
 def _label(conversation: Conversation) -> str:

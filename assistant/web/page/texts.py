@@ -35,6 +35,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "recent": "Tidigare samtal",
         "no_conversation": "Välj ett samtal",
         "forget": "Ta bort samtalet",
+        "export": "Exportera (Markdown)",
         "deleted": "Samtalet är borttaget.",
         "cannot_reopen": "Samtalet kan inte öppnas: det finns inte längre, eller så citerar det "
         "dokument som du inte längre får läsa.",
@@ -84,6 +85,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "recent": "Recent conversations",
         "no_conversation": "Choose a conversation",
         "forget": "Delete the conversation",
+        "export": "Export (Markdown)",
         "deleted": "The conversation is deleted.",
         "cannot_reopen": "The conversation cannot be opened: it no longer exists, or it cites "
         "documents you may no longer read.",
