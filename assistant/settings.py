@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaSeparated = Annotated[list[str], NoDecode]
+# A web origin as browsers send it: scheme, host, optional port; no path, nothing else.
+ORIGIN = re.compile(
+    r"^https?://(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$"
+)
 
 
 class Settings(BaseSettings):
@@ -105,6 +110,14 @@ class Settings(BaseSettings):
         description="Pages that may frame this server's (CSP frame-ancestors), e.g. "
         "\"'self' https://intranet.example.se\".",
     )
+    embed_origins: CommaSeparated = Field(
+        default_factory=list,
+        description=(
+            "Intranet origins (comma-separated, e.g. https://intranet.example.se) whose pages "
+            "embed the chat with widget.js: added to `frame_ancestors`, and the sign-in cookie "
+            "is then `SameSite=None; Secure`, so it works in their iframe (over HTTPS)."
+        ),
+    )
     cors_origins: CommaSeparated = Field(
         default_factory=list,
         description="Web origins (comma-separated) whose pages may call the API from a browser.",
@@ -159,12 +172,33 @@ class Settings(BaseSettings):
                     return "postgresql+psycopg://" + value.removeprefix(scheme)
         return value
 
-    @field_validator("api_keys", "cors_origins", "ingest_roots", "trusted_proxies", mode="before")
+    @field_validator(
+        "api_keys", "cors_origins", "embed_origins", "ingest_roots", "trusted_proxies",
+        mode="before",
+    )  # fmt: skip
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("embed_origins", mode="after")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is no web origin: write scheme://host[:port], "
+                    "e.g. https://intranet.example.se"
+                )
+        return [origin.lower() for origin in value]
+
+    @property
+    def framing(self) -> str:
+        """Who may frame the pages (CSP frame-ancestors): `frame_ancestors` and the embedding
+        intranet origins."""
+        sources = self.frame_ancestors.split()
+        return " ".join([*sources, *(o for o in self.embed_origins if o not in sources)])
 
     @property
     def chroma_dir(self) -> Path:

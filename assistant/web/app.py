@@ -20,7 +20,7 @@ from assistant.web.docs import add_offline_docs
 from assistant.web.errors import install_error_handlers
 from assistant.web.gate import PageGate, SecurityHeaders, TrustedProxy
 from assistant.web.outermost import Api, TooLargeAsJson
-from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin
+from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin, widget
 from assistant.web.runtime import Runtime
 from assistant.web.security import key_names, page_user
 
@@ -67,7 +67,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
     install_error_handlers(app)
-    for router in (health.router, chat.router, openai.router, documents.router, feedback.router):
+    routers = (health.router, chat.router, openai.router, documents.router, feedback.router)
+    for router in (*routers, widget.router, widget.script_router):
         app.include_router(router)
     app.include_router(admin.router, max_body_size=settings.max_upload_bytes)
     user = None
@@ -106,6 +107,7 @@ def _mount_chat_page(
         theme=page.theme,
         css=page.css,
         footer_links=[],
+        head=widget.FRAMED_PAGE_HEAD,
         auth_dependency=user,
         max_file_size=1,  # the page takes no files: nothing may be uploaded through it
         enable_monitoring=False,

@@ -93,18 +93,18 @@ class PageGate:
 
 class SecurityHeaders:
     """Every response tells browsers: no content-type sniffing, no Referer to other sites, and
-    which pages may frame this one (`frame_ancestors`; only this server's by default), also
-    added to a page's own Content-Security-Policy."""
+    which pages may frame this one (`frame_ancestors` and the `embed_origins`; only this
+    server's by default), also added to a page's own Content-Security-Policy."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.frame_ancestors = f"frame-ancestors {settings.frame_ancestors}"
+        self.frame_ancestors = f"frame-ancestors {settings.framing}"
         self.headers = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
             "Content-Security-Policy": self.frame_ancestors,
         }
-        if settings.frame_ancestors.strip() == "'self'":
+        if settings.framing == "'self'":
             self.headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
