@@ -7,6 +7,7 @@ import copy
 import getpass
 import json
 import logging
+import os
 import re
 import sys
 from dataclasses import asdict
@@ -19,7 +20,7 @@ from rich.table import Table
 from assistant.history.timeline import History
 from assistant.retrieval.retriever import Retriever
 from assistant.service import Assistant, InvalidQuestionError, check_question
-from assistant.settings import Settings
+from assistant.settings import Settings, root_path_of
 from assistant.storage.audit import AuditLog, AuditRecord
 from assistant.storage.consistency import (
     DataDirError,
@@ -84,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="server processes sharing the port and the saved snapshot (default: 1)",
     )
+    serve.add_argument(
+        "--root-path",
+        type=root_path_of,
+        metavar="PATH",
+        help="the path a reverse proxy serves the app under, e.g. /assistent (default: "
+        "settings, none)",
+    )
 
     return parser
 
@@ -103,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "changes":
             return show_changes(settings, args.document, args.start, args.end, args.json)
         if args.command == "serve":
-            return run_server(settings, args.host, args.port, args.workers)
+            return run_server(settings, args.host, args.port, args.workers, args.root_path)
         return list_documents(settings)
     except (
         IndexMismatchError,
@@ -201,11 +209,23 @@ def printable(text: str) -> str:
     return CONTROL.sub("", text)
 
 
-def run_server(settings: Settings, host: str | None, port: int | None, workers: int = 1) -> int:
+def run_server(
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    workers: int = 1,
+    root_path: str | None = None,
+) -> int:
     import uvicorn
 
     host, port = host or settings.host, port or settings.port
+    if root_path is None:
+        root_path = settings.root_path
+    # The app reads it from the settings (each worker from the environment), uvicorn from here.
+    os.environ["POLICY_ASSISTANT_ROOT_PATH"] = root_path
     console.print(f"Chat: http://{host}:{port}/chat/  API: http://{host}:{port}/docs")
+    if root_path:
+        console.print(f"Behind a proxy serving the app under {root_path}/")
     # Each worker process reads its settings from the environment, as this one did. Forwarding
     # headers are believed only from POLICY_ASSISTANT_TRUSTED_PROXIES (the app's TrustedProxy),
     # never uvicorn's default of any loopback connection.
@@ -216,6 +236,7 @@ def run_server(settings: Settings, host: str | None, port: int | None, workers: 
         port=port,
         workers=workers,
         proxy_headers=False,
+        root_path=root_path,
         log_config=server_logging(),
     )
     return 0

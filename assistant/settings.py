@@ -14,6 +14,19 @@ CommaSeparated = Annotated[list[str], NoDecode]
 ORIGIN = re.compile(
     r"^https?://(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$"
 )
+ROOT_PATH = re.compile(r"^(?:/[A-Za-z0-9._~-]+)*$")
+
+
+def root_path_of(value: str) -> str:
+    """A path prefix such as "/assistent" ("" for none); a trailing slash is dropped."""
+    path = value.strip().rstrip("/")
+    if path and not path.startswith("/"):
+        path = "/" + path
+    if not ROOT_PATH.match(path):
+        raise ValueError(
+            f"{value!r} is no root path: write it as /assistent (letters, digits, . _ ~ -)"
+        )
+    return path
 
 
 class Settings(BaseSettings):
@@ -118,6 +131,13 @@ class Settings(BaseSettings):
             "is then `SameSite=None; Secure`, so it works in their iframe (over HTTPS)."
         ),
     )
+    root_path: str = Field(
+        default="",
+        description=(
+            "The path a reverse proxy serves this app under, e.g. /assistent (the proxy strips "
+            "it before passing requests on); every redirect and link the app writes has it."
+        ),
+    )
     cors_origins: CommaSeparated = Field(
         default_factory=list,
         description="Web origins (comma-separated) whose pages may call the API from a browser.",
@@ -192,6 +212,11 @@ class Settings(BaseSettings):
                     "e.g. https://intranet.example.se"
                 )
         return [origin.lower() for origin in value]
+
+    @field_validator("root_path", mode="after")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        return root_path_of(value)
 
     @property
     def framing(self) -> str:
