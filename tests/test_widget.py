@@ -89,7 +89,12 @@ def embedded(
     root = tmp_path_factory.mktemp("widget")
     live = start_server(
         copy_data(corpus_data, root / "data"),
-        {"POLICY_ASSISTANT_EMBED_ORIGINS": intranet.origin},
+        {
+            "POLICY_ASSISTANT_EMBED_ORIGINS": intranet.origin,
+            # The test's browser stands in for the intranet's reverse proxy, on loopback.
+            "POLICY_ASSISTANT_TRUSTED_USER_HEADER": "X-Remote-User",
+            "POLICY_ASSISTANT_TRUSTED_PROXIES": "127.0.0.1",
+        },
         api_key="reader-key",
         admin_key="admin-key",
     )
@@ -285,6 +290,22 @@ def test_browser_widget_on_a_phone_signs_in_with_the_form_in_the_iframe(
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert not page.outside, f"requests left the two sites: {page.outside}"
+    page.context.close()
+
+
+def test_browser_widget_with_the_proxys_sign_on(
+    browser, embedded: LiveServer, intranet: Intranet
+) -> None:
+    """Single sign-on at the reverse proxy: each request names the user, the iframe's too."""
+    from playwright.sync_api import expect
+
+    url = intranet.page("/sso", script_tag(embedded))
+    sso = {"extra_http_headers": {"X-Remote-User": "anna.andersson"}}
+    page = open_page(browser, url, (embedded.url, intranet.origin), **sso)
+    launcher_of(page).click()
+    chat = page.frame_locator(FRAME)
+    expect(chat.locator("#pa-ask")).to_have_text("Fråga", timeout=30_000)
+    assert chat.locator("#key").count() == 0
     page.context.close()
 
 
