@@ -89,8 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--root-path",
         type=root_path_of,
         metavar="PATH",
-        help="the path a reverse proxy serves the app under, e.g. /assistent (default: "
-        "settings, none)",
+        help="the prefix a reverse proxy serves the app under, e.g. /assistent",
     )
 
     return parser
@@ -111,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "changes":
             return show_changes(settings, args.document, args.start, args.end, args.json)
         if args.command == "serve":
-            return run_server(settings, args.host, args.port, args.workers, args.root_path)
+            if args.root_path is not None:  # each worker reads its settings from the environment
+                os.environ["POLICY_ASSISTANT_ROOT_PATH"] = args.root_path
+                settings = Settings()
+            return run_server(settings, args.host, args.port, args.workers)
         return list_documents(settings)
     except (
         IndexMismatchError,
@@ -209,23 +211,11 @@ def printable(text: str) -> str:
     return CONTROL.sub("", text)
 
 
-def run_server(
-    settings: Settings,
-    host: str | None,
-    port: int | None,
-    workers: int = 1,
-    root_path: str | None = None,
-) -> int:
+def run_server(settings: Settings, host: str | None, port: int | None, workers: int = 1) -> int:
     import uvicorn
 
     host, port = host or settings.host, port or settings.port
-    if root_path is None:
-        root_path = settings.root_path
-    # The app reads it from the settings (each worker from the environment), uvicorn from here.
-    os.environ["POLICY_ASSISTANT_ROOT_PATH"] = root_path
     console.print(f"Chat: http://{host}:{port}/chat/  API: http://{host}:{port}/docs")
-    if root_path:
-        console.print(f"Behind a proxy serving the app under {root_path}/")
     # Each worker process reads its settings from the environment, as this one did. Forwarding
     # headers are believed only from POLICY_ASSISTANT_TRUSTED_PROXIES (the app's TrustedProxy),
     # never uvicorn's default of any loopback connection.
@@ -236,7 +226,7 @@ def run_server(
         port=port,
         workers=workers,
         proxy_headers=False,
-        root_path=root_path,
+        root_path=settings.root_path,
         log_config=server_logging(),
     )
     return 0

@@ -29,7 +29,55 @@ def root_path_of(value: str) -> str:
     return path
 
 
-class Settings(BaseSettings):
+class PageSettings(BaseSettings):
+    """Where the chat page is served and who may frame it: part of `Settings`."""
+
+    frame_ancestors: str = Field(
+        default="'self'",
+        description="Pages that may frame this server's (CSP frame-ancestors), e.g. "
+        "\"'self' https://intranet.example.se\".",
+    )
+    embed_origins: CommaSeparated = Field(
+        default_factory=list,
+        description=(
+            "Intranet origins (comma-separated, e.g. https://intranet.example.se) whose pages "
+            "embed the chat with widget.js: added to `frame_ancestors`, and the sign-in cookie "
+            "is then `SameSite=None; Secure`, so it works in their iframe (over HTTPS)."
+        ),
+    )
+    root_path: str = Field(
+        default="",
+        description=(
+            "The path a reverse proxy serves this app under, e.g. /assistent (the proxy strips "
+            "it before passing requests on); every redirect and link the app writes has it."
+        ),
+    )
+
+    @field_validator("embed_origins", mode="after")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is no web origin: write scheme://host[:port], "
+                    "e.g. https://intranet.example.se"
+                )
+        return [origin.lower() for origin in value]
+
+    @field_validator("root_path", mode="after")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        return root_path_of(value)
+
+    @property
+    def framing(self) -> str:
+        """Who may frame the pages (CSP frame-ancestors): `frame_ancestors` and the embedding
+        intranet origins."""
+        sources = self.frame_ancestors.split()
+        return " ".join([*sources, *(o for o in self.embed_origins if o not in sources)])
+
+
+class Settings(PageSettings):
     """Every knob a site may turn, read from `POLICY_ASSISTANT_*` variables or `.env`."""
 
     model_config = SettingsConfigDict(
@@ -118,26 +166,6 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="The sign-in cookie only over HTTPS (staff use HTTPS)."
     )
-    frame_ancestors: str = Field(
-        default="'self'",
-        description="Pages that may frame this server's (CSP frame-ancestors), e.g. "
-        "\"'self' https://intranet.example.se\".",
-    )
-    embed_origins: CommaSeparated = Field(
-        default_factory=list,
-        description=(
-            "Intranet origins (comma-separated, e.g. https://intranet.example.se) whose pages "
-            "embed the chat with widget.js: added to `frame_ancestors`, and the sign-in cookie "
-            "is then `SameSite=None; Secure`, so it works in their iframe (over HTTPS)."
-        ),
-    )
-    root_path: str = Field(
-        default="",
-        description=(
-            "The path a reverse proxy serves this app under, e.g. /assistent (the proxy strips "
-            "it before passing requests on); every redirect and link the app writes has it."
-        ),
-    )
     cors_origins: CommaSeparated = Field(
         default_factory=list,
         description="Web origins (comma-separated) whose pages may call the API from a browser.",
@@ -201,29 +229,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
-
-    @field_validator("embed_origins", mode="after")
-    @classmethod
-    def _origins(cls, value: list[str]) -> list[str]:
-        for origin in value:
-            if not ORIGIN.match(origin):
-                raise ValueError(
-                    f"{origin!r} is no web origin: write scheme://host[:port], "
-                    "e.g. https://intranet.example.se"
-                )
-        return [origin.lower() for origin in value]
-
-    @field_validator("root_path", mode="after")
-    @classmethod
-    def _root_path(cls, value: str) -> str:
-        return root_path_of(value)
-
-    @property
-    def framing(self) -> str:
-        """Who may frame the pages (CSP frame-ancestors): `frame_ancestors` and the embedding
-        intranet origins."""
-        sources = self.frame_ancestors.split()
-        return " ".join([*sources, *(o for o in self.embed_origins if o not in sources)])
 
     @property
     def chroma_dir(self) -> Path:
