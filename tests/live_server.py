@@ -43,6 +43,7 @@ def start_server(
     api_key: str | None = None,
     admin_key: str | None = None,
     workers: int = 1,
+    args: tuple[str, ...] = (),
 ) -> LiveServer:
     port = free_port()
     log = data_dir.parent / f"server-{port}.log"
@@ -70,6 +71,7 @@ def start_server(
                 str(port),
                 "--workers",
                 str(workers),
+                *args,
             ],
             env={**os.environ, **settings_env},
             cwd=data_dir.parent,
