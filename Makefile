@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install ingest browser postgres lint bench clean
+.PHONY: run test install ingest browser postgres nginx lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,16 @@ postgres:
 	  $$apt install -y -qq postgresql >/dev/null 2>&1 || \
 	  { $$apt update -qq && $$apt install -y -qq postgresql >/dev/null; }; }
 
+# The root path test puts a real nginx (Debian's nginx-light) in front of the server.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  apt=apt-get; [ "$$(id -u)" -eq 0 ] || apt="sudo apt-get"; \
+	  $$apt install -y -qq nginx-light >/dev/null 2>&1 || \
+	  { $$apt update -qq && $$apt install -y -qq nginx-light >/dev/null; }; }
+
 # Lint first (style and the architecture's layers), then the suite.
 # pytest exits 5 when it collects no tests; that is not a failure.
-test: lint browser postgres
+test: lint browser postgres nginx
 	$(BIN)/pytest; status=$$?; [ $$status -eq 5 ] && exit 0; exit $$status
 
 # ruff for style; import-linter checks the layers contract in pyproject.toml.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -9,9 +10,74 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaSeparated = Annotated[list[str], NoDecode]
+# A web origin as browsers send it: scheme, host, optional port; no path, nothing else.
+ORIGIN = re.compile(
+    r"^https?://(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$"
+)
+ROOT_PATH = re.compile(r"^(?:/[A-Za-z0-9._~-]+)*$")
 
 
-class Settings(BaseSettings):
+def root_path_of(value: str) -> str:
+    """A path prefix such as "/assistent" ("" for none); a trailing slash is dropped."""
+    path = value.strip().rstrip("/")
+    if path and not path.startswith("/"):
+        path = "/" + path
+    if not ROOT_PATH.match(path):
+        raise ValueError(
+            f"{value!r} is no root path: write it as /assistent (letters, digits, . _ ~ -)"
+        )
+    return path
+
+
+class PageSettings(BaseSettings):
+    """Where the chat page is served and who may frame it: part of `Settings`."""
+
+    frame_ancestors: str = Field(
+        default="'self'",
+        description="Pages that may frame this server's (CSP frame-ancestors), e.g. "
+        "\"'self' https://intranet.example.se\".",
+    )
+    embed_origins: CommaSeparated = Field(
+        default_factory=list,
+        description=(
+            "Intranet origins (comma-separated, e.g. https://intranet.example.se) whose pages "
+            "embed the chat with widget.js: added to `frame_ancestors`, and the sign-in cookie "
+            "is then `SameSite=None; Secure`, so it works in their iframe (over HTTPS)."
+        ),
+    )
+    root_path: str = Field(
+        default="",
+        description=(
+            "The path a reverse proxy serves this app under, e.g. /assistent (the proxy strips "
+            "it before passing requests on); every redirect and link the app writes has it."
+        ),
+    )
+
+    @field_validator("embed_origins", mode="after")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is no web origin: write scheme://host[:port], "
+                    "e.g. https://intranet.example.se"
+                )
+        return [origin.lower() for origin in value]
+
+    @field_validator("root_path", mode="after")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        return root_path_of(value)
+
+    @property
+    def framing(self) -> str:
+        """Who may frame the pages (CSP frame-ancestors): `frame_ancestors` and the embedding
+        intranet origins."""
+        sources = self.frame_ancestors.split()
+        return " ".join([*sources, *(o for o in self.embed_origins if o not in sources)])
+
+
+class Settings(PageSettings):
     """Every knob a site may turn, read from `POLICY_ASSISTANT_*` variables or `.env`."""
 
     model_config = SettingsConfigDict(
@@ -98,11 +164,6 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="The sign-in cookie only over HTTPS (staff use HTTPS)."
     )
-    frame_ancestors: str = Field(
-        default="'self'",
-        description="Pages that may frame this server's (CSP frame-ancestors), e.g. "
-        "\"'self' https://intranet.example.se\".",
-    )
     cors_origins: CommaSeparated = Field(
         default_factory=list,
         description="Web origins (comma-separated) whose pages may call the API from a browser.",
@@ -157,7 +218,10 @@ class Settings(BaseSettings):
                     return "postgresql+psycopg://" + value.removeprefix(scheme)
         return value
 
-    @field_validator("api_keys", "cors_origins", "ingest_roots", "trusted_proxies", mode="before")
+    @field_validator(
+        "api_keys", "cors_origins", "embed_origins", "ingest_roots", "trusted_proxies",
+        mode="before",
+    )  # fmt: skip
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -43,6 +43,7 @@ def start_server(
     api_key: str | None = None,
     admin_key: str | None = None,
     workers: int = 1,
+    args: tuple[str, ...] = (),
     port: int | None = None,  # a restart takes the same port: the browser's storage is per port
 ) -> LiveServer:
     port = port or free_port()
@@ -71,6 +72,7 @@ def start_server(
                 str(port),
                 "--workers",
                 str(workers),
+                *args,
             ],
             env={**os.environ, **settings_env},
             cwd=data_dir.parent,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import logging
+import os
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -13,7 +14,7 @@ from pathlib import Path
 from assistant.cli.maintainer import delete_document, list_documents, run_ingest, show_changes
 from assistant.cli.output import console, print_json, printable, reader_went_away, report_problem
 from assistant.service import Assistant, InvalidQuestionError, check_question
-from assistant.settings import Settings
+from assistant.settings import Settings, root_path_of
 from assistant.storage.consistency import DataDirError
 from assistant.storage.embedders import MissingExtraError
 from assistant.storage.vectors import IndexMismatchError
@@ -97,6 +98,12 @@ def add_staff_commands(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="server processes sharing the port and the saved snapshot (default: 1)",
     )
+    serve.add_argument(
+        "--root-path",
+        type=root_path_of,
+        metavar="PATH",
+        help="the prefix a reverse proxy serves the app under, e.g. /assistent",
+    )
 
 
 def iso_date(value: str) -> date:
@@ -136,6 +143,9 @@ def run_command(argv: list[str] | None) -> int:
         if args.command == "delete":
             return delete_document(settings, args.document, args.yes)
         if args.command == "serve":
+            if args.root_path is not None:  # each worker reads its settings from the environment
+                os.environ["POLICY_ASSISTANT_ROOT_PATH"] = args.root_path
+                settings = Settings()
             return run_server(settings, args.host, args.port, args.workers)
         return list_documents(settings, args.json)
     except (
@@ -187,6 +197,7 @@ def run_server(settings: Settings, host: str | None, port: int | None, workers: 
         port=port,
         workers=workers,
         proxy_headers=False,
+        root_path=settings.root_path,
         log_config=server_logging(),
     )
     return 0

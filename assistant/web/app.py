@@ -30,6 +30,7 @@ from assistant.web.routes import (
     openai,
     signin,
     source,
+    widget,
 )
 from assistant.web.runtime import Runtime
 from assistant.web.security import key_names, page_user
@@ -77,7 +78,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
     install_error_handlers(app)
-    for router in (health.router, chat.router, openai.router, documents.router, feedback.router):
+    routers = (health.router, chat.router, openai.router, documents.router, feedback.router)
+    for router in (*routers, widget.router, widget.script_router):
         app.include_router(router)
     app.include_router(admin.router, max_body_size=settings.max_upload_bytes)
     user = None
@@ -87,7 +89,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     # Before the page's mount, which takes the rest of /chat.
     app.include_router(source.router)
     app.include_router(export.router)
-    _mount_chat_page(app, runtime, user)
+    _mount_chat_page(app, runtime, user, settings.root_path)
     # The outermost last: the client's address is settled before anything reads it.
     app.add_middleware(PageGate, user=user, sign_out=partial(signin.sign_out, runtime))
     app.add_middleware(TrustedProxy, proxies=settings.trusted_proxies)
@@ -105,7 +107,10 @@ def _warn_about_open_routes(settings: Settings) -> None:
 
 
 def _mount_chat_page(
-    app: FastAPI, runtime: Runtime, user: Callable[[Request], str | None] | None
+    app: FastAPI,
+    runtime: Runtime,
+    user: Callable[[Request], str | None] | None,
+    root_path: str,
 ) -> None:
     import gradio as gr  # the page's dependency stays out of API-only imports
 
@@ -118,8 +123,10 @@ def _mount_chat_page(
         path="/chat",
         theme=page.theme,
         css=page.css,
-        head=page.head,
         footer_links=[],
+        # Behind a proxy's prefix, the page's own links and API calls carry it.
+        root_path=f"{root_path}/chat" if root_path else None,
+        head=page.head + widget.FRAMED_PAGE_HEAD,  # its own script; the widget's, when framed
         auth_dependency=user,
         max_file_size=1,  # the page takes no files: nothing may be uploaded through it
         enable_monitoring=False,

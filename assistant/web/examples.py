@@ -151,3 +151,5 @@ COMPLETION: dict[str, Any] = {
 MODEL = {"id": "policy-assistant", "object": "model", "created": 0, "owned_by": "policy-assistant"}
 MODELS = {"object": "list", "data": [MODEL]}
 FEEDBACK_LIST = {"feedback": [FEEDBACK_OUT]}
+WIDGET_TOKEN_REQUEST = {"expires_in": 60}
+WIDGET_TOKEN = {"token": "oR4mU0k2b1cVq3WnXy8ZtP5sJd7LhG9eAf6Ci0Bk1Nw", "expires_in": 60}

@@ -15,6 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.settings import Settings
+from assistant.web.paths import public, route_path
 from assistant.web.security import PEER_SCOPE_KEY
 
 # Gradio routes the page never uses, among them every one that serves or takes a file: they
@@ -67,7 +68,7 @@ class PageGate:
         self.sign_out = sign_out
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
+        path = route_path(scope)  # behind a proxy's prefix too: "/assistent/chat/" is "/chat/"
         if scope["type"] not in ("http", "websocket") or not path.startswith("/chat"):
             await self.app(scope, receive, send)
             return
@@ -85,31 +86,33 @@ class PageGate:
             return JSONResponse({"detail": "Not Found"}, status_code=404)
         request = Request(scope)
         if path in LOGOUT_PATHS:
-            return self.sign_out(request) if self.user else RedirectResponse("/chat/", 303)
+            if self.user is None:
+                return RedirectResponse(public(scope, "/chat/"), 303)
+            return self.sign_out(request)
         if self.user is None or self.user(request) is not None:
             return None
         if (path in PAGE_PATHS or path.startswith(OPENED_PATHS)) and scope.get("method") in (
             "GET",
             "HEAD",
         ):
-            return RedirectResponse("/signin", status_code=303)
+            return RedirectResponse(public(scope, "/signin"), status_code=303)
         return JSONResponse({"detail": "Not authenticated"}, status_code=401)
 
 
 class SecurityHeaders:
     """Every response tells browsers: no content-type sniffing, no Referer to other sites, and
-    which pages may frame this one (`frame_ancestors`; only this server's by default), also
-    added to a page's own Content-Security-Policy."""
+    which pages may frame this one (`frame_ancestors` and the `embed_origins`; only this
+    server's by default), also added to a page's own Content-Security-Policy."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.frame_ancestors = f"frame-ancestors {settings.frame_ancestors}"
+        self.frame_ancestors = f"frame-ancestors {settings.framing}"
         self.headers = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
             "Content-Security-Policy": self.frame_ancestors,
         }
-        if settings.frame_ancestors.strip() == "'self'":
+        if settings.framing == "'self'":
             self.headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -19,6 +19,7 @@ from assistant.storage.conversations import ConversationStore
 from assistant.storage.embedders import MissingExtraError, ingest_threads
 from assistant.storage.feedback import FeedbackStore
 from assistant.storage.sessions import Lifetimes, SessionStore
+from assistant.storage.signin_tokens import SignInTokens
 from assistant.storage.vectors import IndexMismatchError
 from assistant.web.access import AccessMap
 from ingest.indexing import Indexer
@@ -52,6 +53,7 @@ class Runtime:
                 settings.failed_keys_allowed,
             ),
         )
+        self.signin_tokens = SignInTokens(settings.sessions_url)
         # One API ingest or delete at a time in this process; the catalogue's per-document
         # lock keeps other processes and hosts off the document being written.
         self.ingest_lock = threading.Lock()

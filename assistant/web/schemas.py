@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -278,3 +279,21 @@ class FeedbackListOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.FEEDBACK_LIST]})
 
     feedback: list[FeedbackOut]
+
+
+class WidgetTokenRequest(RequestBody):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WIDGET_TOKEN_REQUEST]})
+
+    expires_in: StrictInt = Field(
+        default=60, ge=1, le=600, description="Seconds the token may be exchanged within."
+    )
+
+
+class WidgetTokenOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WIDGET_TOKEN]})
+
+    token: str = Field(
+        description="A single-use sign-in token for the embedding page's script tag "
+        "(`data-token`); it signs the browser in as this key's user."
+    )
+    expires_in: int = Field(description="Seconds until the token expires.")

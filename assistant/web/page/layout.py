@@ -162,9 +162,10 @@ def _components(signed_in: bool) -> Components:
         )  # fmt: skip
         forget = gr.Button(sv["forget"], scale=1, elem_id="pa-forget")
         export = gr.Button(sv["export"], scale=1, visible=False, elem_id="pa-export")
-    # A link: Gradio's /chat/logout, which the gate turns into ending the server's session.
+    # A link: Gradio's logout (relative to the page, so under any prefix), which the gate turns
+    # into ending the server's session.
     sign_out = gr.Button(
-        sv["sign_out"], link="/chat/logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
+        sv["sign_out"], link="logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
     )
     return Components(
         language, conversation, feedback_ids, record, browser, language_choice, header, filters,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import os
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from assistant.web.dependencies import RuntimeDep
+from assistant.web.paths import public
 from assistant.web.schemas import HealthOut
 
 router = APIRouter(tags=["service"])
 
 
 @router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/chat/")
+def home(request: Request) -> RedirectResponse:
+    return RedirectResponse(public(request.scope, "/chat/"))
 
 
 @router.get(

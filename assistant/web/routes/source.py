@@ -84,7 +84,7 @@ def source(
 ) -> HTMLResponse:
     lang = "en" if lang == "en" else "sv"
     words = WORDS[lang]
-    back = "/chat/?lang=en" if lang == "en" else "/chat/"
+    back = "../../?lang=en" if lang == "en" else "../../"  # the chat page, under any prefix
     try:
         assistant = runtime.assistant
     except NotReadyError:
