@@ -77,8 +77,8 @@
     for (const message of chat.querySelectorAll("[data-testid=user][aria-label], [data-testid=bot][aria-label]")) {
       message.removeAttribute("aria-label");
     }
-    for (const answer of chat.querySelectorAll(".message:not(.thought) [data-testid=bot] .prose")) {
-      linkReferences(answer, words);
+    for (const answer of chat.querySelectorAll("[data-testid=bot] .prose")) {
+      if (!answer.closest(".thought")) linkReferences(answer, words); // not in a citation
     }
     const day = document.querySelector("#pa-as-of input");
     if (day) set(day, "type", "date");
