@@ -35,7 +35,7 @@ from assistant.storage.consistency import check_consistency, open_catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
 from assistant.storage.versions import DocumentRecord
-from assistant.types import Answer, Citation, Filters, Labels, Message, Passage
+from assistant.types import Answer, Citation, Filters, Labels, Language, Message, Passage
 
 log = logging.getLogger(__name__)
 
@@ -98,33 +98,40 @@ class Assistant:
         caller's next question and every other worker see an ingest as soon as it returns."""
         self.retriever.snapshots.latest()
 
-    def ask(self, messages: list[Message], filters: Filters | None = None) -> Answer:
-        return self.respond(messages, filters).answer
+    def ask(
+        self, messages: list[Message], filters: Filters | None = None, language: Language = "sv"
+    ) -> Answer:
+        return self.respond(messages, filters, language).answer
 
     def stream(
-        self, messages: list[Message], filters: Filters | None = None
+        self, messages: list[Message], filters: Filters | None = None, language: Language = "sv"
     ) -> Iterator[str | Answer]:
         """The answer's text in pieces as the answerer writes it, then the whole `Answer`.
 
         A question that cannot be answered as asked raises on the first piece, before an edge
-        has started a stream.
+        has started a stream. `language` frames a question whose words do not tell its own
+        (the asker's page's language, say).
         """
-        for item in self._answer(messages, filters):
+        for item in self._answer(messages, filters, language):
             yield item.answer if isinstance(item, Response) else item
 
-    def respond(self, messages: list[Message], filters: Filters | None = None) -> Response:
-        *_, response = self._answer(messages, filters)
+    def respond(
+        self, messages: list[Message], filters: Filters | None = None, language: Language = "sv"
+    ) -> Response:
+        *_, response = self._answer(messages, filters, language)
         assert isinstance(response, Response)
         return response
 
-    def _answer(self, messages: list[Message], filters: Filters | None) -> Iterator[str | Response]:
+    def _answer(
+        self, messages: list[Message], filters: Filters | None, asked_in: Language
+    ) -> Iterator[str | Response]:
         # One snapshot spells, weighs, searches and cites, even if an ingest lands meanwhile:
         # the caller's view of it, so that nothing it may not read shapes its answer.
         snapshot = self.retriever.snapshot(filters.labels if filters else None)
         vocabulary = self.retriever.vocabulary(snapshot)
         query, filters, organisations = self._standalone(messages, filters, vocabulary)
         if not snapshot.rows_on(self.catalog.today()).any():
-            language = language_of(query)
+            language = language_of(query, asked_in)
             yield Response(Answer(NO_DOCUMENTS[language], False, [], language), query, [])
             return
         filters = self.retriever.dated(filters)
@@ -132,7 +139,9 @@ class Assistant:
         changes = None
         items: Iterator[str | Draft]
         if len(sides) >= 2:
-            draft, passages = self._compare(query, sides, messages[:-1], filters, vocabulary)
+            draft, passages = self._compare(
+                Question(query, vocabulary, asked_in), sides, messages[:-1], filters
+            )
             items = stream_lines(draft)
         else:
             passages = self.retriever.search(query, self.settings.top_k, filters, snapshot)
@@ -140,17 +149,21 @@ class Assistant:
                 query, passages, snapshot, filters.labels, filters.as_of
             )
             if changes is not None:
-                draft = changes_draft(changes, self.history, snapshot, language_of(query))
+                language = language_of(query, asked_in)
+                draft = changes_draft(changes, self.history, snapshot, language)
                 items = stream_lines(draft)
             else:
                 context = passages + self.retriever.siblings(passages, snapshot)
-                items = self.answerer.answer(Question(query, vocabulary), messages[:-1], context)
+                question = Question(query, vocabulary, asked_in)
+                items = self.answerer.answer(question, messages[:-1], context)
         today, labels = self.catalog.today(), filters.labels
         for item in items:
             if isinstance(item, Draft):
                 if changes is None:
                     yield from revision_lines(item, self.history, snapshot, today, labels)
-                citations = [self._citation(p, snapshot, labels) for p in item.citations]
+                citations = [
+                    cited(self.history, p, snapshot, labels, today) for p in item.citations
+                ]
                 answer = Answer(item.text, item.answered, citations, item.language, item.closest)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
@@ -158,26 +171,27 @@ class Assistant:
 
     def _compare(
         self,
-        query: str,
+        question: Question,
         sides: list[Organisation],
         history: list[Message],
         filters: Filters,
-        vocabulary: Vocabulary,
     ) -> tuple[Draft, list[Passage]]:
         """Each organisation's side answered from its own documents, then put side by side."""
         drafts, found = [], []
+        vocabulary = question.vocabulary
         snapshot = vocabulary.snapshot
         for side in sides:
-            text = side_question(query, side, [o for o in sides if o is not side])
+            text = side_question(question.text, side, [o for o in sides if o is not side])
             within = replace(filters, organisation=side.name, named_organisation=None)
             passages = self.retriever.search(text, self.settings.top_k, within, snapshot)
             context = passages + self.retriever.siblings(passages, snapshot)
-            *_, draft = self.answerer.answer(Question(text, vocabulary), history, context)
+            asked = Question(text, vocabulary, question.language)
+            *_, draft = self.answerer.answer(asked, history, context)
             assert isinstance(draft, Draft)
             drafts.append((side, draft))
             found.append(passages)
         ranked = [p for group in zip_longest(*found) for p in group if p is not None]
-        return side_by_side(drafts, language_of(query)), ranked
+        return side_by_side(drafts, language_of(question.text, question.language)), ranked
 
     def _standalone(
         self, messages: list[Message], filters: Filters | None, vocabulary: Vocabulary
@@ -203,7 +217,7 @@ class Assistant:
         snapshot = self.retriever.snapshot(filters.labels if filters else None)
         found = self.retriever.search(query, k, filters, snapshot)
         labels = filters.labels if filters else None
-        return [self._citation(p, snapshot, labels) for p in found]
+        return [cited(self.history, p, snapshot, labels, self.catalog.today()) for p in found]
 
     def documents(
         self, include_withdrawn: bool = False, labels: Labels | None = None
@@ -259,14 +273,17 @@ class Assistant:
             self._organisations[key] = organisations_from_names(names)
         return self._organisations[key]
 
-    def _citation(self, passage: Passage, snapshot: Snapshot, labels: Labels | None) -> Citation:
-        """A passage with its version's label and today's status (an `as_of` answer may cite
-        a superseded version, and says so)."""
-        record = self.history.record(passage.doc_id, labels, snapshot)
-        version = record.version(passage.version) if record else None
-        if record is None or version is None:
-            return Citation.of(passage, f"v{passage.version}", "withdrawn")
-        return Citation.of(passage, version.label, record.status(version, self.catalog.today()))
+
+def cited(
+    history: History, passage: Passage, snapshot: Snapshot, labels: Labels | None, today: date
+) -> Citation:
+    """A passage with its version's label and today's status (an `as_of` answer may cite a
+    superseded version, and says so)."""
+    record = history.record(passage.doc_id, labels, snapshot)
+    version = record.version(passage.version) if record else None
+    if record is None or version is None:
+        return Citation.of(passage, f"v{passage.version}", "withdrawn")
+    return Citation.of(passage, version.label, record.status(version, today))
 
 
 def check_question(questions: list[str], max_chars: int) -> None:

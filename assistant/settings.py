@@ -130,10 +130,8 @@ class Settings(PageSettings):
     )
     trusted_user_header: str | None = Field(
         default=None,
-        description=(
-            "Header naming the signed-in user (e.g. X-Remote-User), set by the intranet's "
-            "reverse proxy after single sign-on; honoured only from `trusted_proxies`."
-        ),
+        description="Header naming the signed-in user (e.g. X-Remote-User), set by the intranet's "
+        "reverse proxy after single sign-on; honoured only from `trusted_proxies`.",
     )
     trusted_groups_header: str | None = Field(
         default=None,
@@ -144,11 +142,9 @@ class Settings(PageSettings):
     )
     trusted_proxies: CommaSeparated = Field(
         default_factory=list,
-        description=(
-            "Addresses of the reverse proxies whose headers are believed: the user and groups "
-            "headers, and X-Forwarded-For for the client's address. No other address is, "
-            "loopback included."
-        ),
+        description="Addresses of the reverse proxies whose headers are believed: the user and "
+        "groups headers, and X-Forwarded-For for the client's address. No other address is, "
+        "loopback included.",
     )
     session_idle_minutes: float = Field(
         default=60, gt=0, description="A chat page session ends after this long unused."
@@ -156,13 +152,14 @@ class Settings(PageSettings):
     session_hours: float = Field(
         default=10, gt=0, description="A signed-in chat page session ends this long after sign-in."
     )
+    conversation_days: float = Field(
+        default=30, gt=0, description="Days the chat page keeps a user's conversation unused."
+    )
     failed_keys_allowed: int = Field(
         default=5,
         ge=1,
-        description=(
-            "Failed keys (sign-ins, API keys) one client address may send before each further "
-            "failure blocks it for 1, 2, 4 … seconds, up to 15 minutes."
-        ),
+        description="Failed keys (sign-ins, API keys) one client address may send before each "
+        "further failure blocks it for 1, 2, 4 … seconds, up to 15 minutes.",
     )
     secure_cookies: bool = Field(
         default=False, description="The sign-in cookie only over HTTPS (staff use HTTPS)."
@@ -241,29 +238,29 @@ class Settings(PageSettings):
 
     @property
     def records_url(self) -> str:
-        return self._database("records")
+        return self.database("records")
 
     @property
     def catalog_url(self) -> str:
-        return self._database("catalog")
+        return self.database("catalog")
 
     @property
     def embedding_cache_url(self) -> str:
-        return self._database("embedding_cache")
+        return self.database("embedding_cache")
 
     @property
     def feedback_url(self) -> str:
-        return self._database("feedback")
+        return self.database("feedback")
 
     @property
     def audit_url(self) -> str:
-        return self._database("audit")
+        return self.database("audit")
 
     @property
     def sessions_url(self) -> str:
-        return self._database("sessions")
+        return self.database("sessions")
 
-    def _database(self, name: str) -> str:
+    def database(self, name: str) -> str:
         """The database server when one is configured, else the data directory's file `name`."""
         if self.database_url is not None:
             return self.database_url.get_secret_value()

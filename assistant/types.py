@@ -80,6 +80,8 @@ class Citation:
     score: float
     effective_date: str | None = None
     status: str = "in_force"  # in_force, superseded, upcoming or withdrawn, as of today
+    version_number: int = 0  # the version's number (1, 2, …)
+    position: int = 0  # the paragraph's place in that version
 
     @classmethod
     def of(cls, passage: Passage, version: str, status: str = "in_force") -> Citation:
@@ -95,6 +97,8 @@ class Citation:
             score=round(passage.score, 4),
             effective_date=passage.effective_date,
             status=status,
+            version_number=passage.version,
+            position=passage.position,
         )
 
     @property

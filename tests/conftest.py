@@ -13,6 +13,8 @@ from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import Store, open_store
 from ingest.indexing import Indexer
 
+pytest_plugins = ["tests.browser_page"]  # the chat page in a real Chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"

@@ -44,8 +44,9 @@ def start_server(
     admin_key: str | None = None,
     workers: int = 1,
     args: tuple[str, ...] = (),
+    port: int | None = None,  # a restart takes the same port: the browser's storage is per port
 ) -> LiveServer:
-    port = free_port()
+    port = port or free_port()
     log = data_dir.parent / f"server-{port}.log"
     settings_env = {
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),

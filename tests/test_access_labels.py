@@ -137,3 +137,27 @@ def test_the_page_keeps_to_the_users_labels(labelled_server: LiveServer) -> None
     ):
         shown = page_answer(headers)
         assert not [s for s in HR_SECRET if s.lower() in shown.lower()], headers
+
+
+def test_the_source_view_keeps_to_the_users_labels(labelled_server: LiveServer) -> None:
+    """A citation's link opens its paragraph for a reader who may read it; to anyone else the
+    document's source view is exactly as if it did not exist."""
+    url = labelled_server.url
+    ask = {"messages": [{"role": "user", "content": HR_QUESTION}]}
+    hr = {"Authorization": "Bearer hr-key"}
+    citation = httpx.post(f"{url}/v1/chat", json=ask, headers=hr, timeout=30).json()["citations"][0]
+    path, anchor = citation["link"].split("#")
+    assert path.startswith("/chat/source/hr-riktlinje/")
+    opened = httpx.get(f"{url}{path}", headers=hr)
+    assert opened.status_code == 200 and f'id="{anchor}"' in opened.text
+    assert citation["text"].split("\n")[0][:60] in opened.text
+    assert httpx.get(f"{url}{path}", headers={"X-Remote-User": "anna.andersson"}).status_code == 200
+    missing = httpx.get(f"{url}/chat/source/hr-riktlinjx/1", headers=hr)
+    for headers in (
+        {"Authorization": "Bearer ledning-key"},
+        {"X-Remote-User": "bo.berg", "X-Remote-Groups": "ekonomi"},
+    ):
+        refused = httpx.get(f"{url}{path}", headers=headers)
+        assert refused.status_code == 404 and refused.text == missing.text, headers
+    signed_out = httpx.get(f"{url}{path}")
+    assert signed_out.status_code == 303 and signed_out.headers["location"] == "/signin"

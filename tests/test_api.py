@@ -417,3 +417,16 @@ def test_the_page_is_served(open_server: LiveServer, path: str) -> None:
     page = httpx.get(f"{open_server.url}{path}", follow_redirects=True)
     assert page.status_code == 200 and "Policyassistenten" in page.text
     assert page.url.path == "/chat/"
+
+
+def test_accept_language_frames_a_question_that_does_not_tell_its_own(server: LiveServer) -> None:
+    def answer(question: str, language: str | None) -> str:
+        headers = {**server.headers(), **({"Accept-Language": language} if language else {})}
+        body = {"messages": [{"role": "user", "content": question}]}
+        return httpx.post(f"{server.url}/v1/chat", json=body, headers=headers, timeout=30).json()[
+            "answer"
+        ]
+
+    assert answer("Parking fees?", None).startswith("Det framgår inte")
+    assert answer("Parking fees?", "en-GB,en;q=0.9").startswith("The documents don't say")
+    assert answer("Vad kostar parkeringen?", "en-GB").startswith("Det framgår inte")

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browser_page import CHROMIUM, CHROMIUM_ARGS
 from tests.live_server import LiveServer
-from tests.test_chat_page import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")

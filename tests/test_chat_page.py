@@ -8,9 +8,9 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from tests.browser_page import ask_on_page, new_conversation, open_filters, wait_until_answered
 from tests.live_server import LiveServer
 
-CHROMIUM = "/usr/bin/chromium"
 QUESTION = "Vem antar den internationella policyn i Dalarna?"
 
 
@@ -98,80 +98,7 @@ def test_the_page_opens_with_a_key_or_the_proxys_user_header(server: LiveServer)
         assert browser.get("/chat/config").status_code == 401
 
 
-# ---- in a real browser: one headless Chromium per module, a fresh page per test ----------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, server: LiveServer, tmp_path: Path):
-    """The chat page, loaded, recording any request that leaves the server."""
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": 1200, "height": 1000})
-    page = context.new_page()
-    page.outside = []  # type: ignore[attr-defined]
-    page.on("request", lambda r: _note_outside(page, server, r.url))
-    page.goto(f"{server.url}/")  # → the page → the sign-in form, keys being configured
-    page.locator("#key").fill(server.api_key or "")
-    page.locator("#signin").click()
-    expect(page.get_by_text("Policyassistenten").first).to_be_visible(timeout=30_000)
-    expect(page.locator("#pa-ask")).to_have_text("Fråga")
-    yield page
-    page.screenshot(path=tmp_path / "page.png", full_page=True)  # for a person to look at
-    context.close()
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _note_outside(page, server: LiveServer, url: str) -> None:
-    if not url.startswith((server.url, "data:", "blob:")):
-        page.outside.append(url)
-
-
-def ask_on_page(page, question: str, expected: str = "Källa [1]") -> None:
-    """Ask, and wait until the answer has streamed in whole (no event pending or running)."""
-
-    page.locator("#pa-question textarea").fill(question)
-    page.locator("#pa-ask").click()
-    wait_until_answered(page, expected)
-
-
-def new_conversation(page) -> None:
-    """Start over, and wait until the page has (the clear empties the question box too)."""
-    from playwright.sync_api import expect
-
-    page.locator("#pa-clear").click()
-    expect(page.locator("#pa-chat")).not_to_contain_text("[1]")
-    page.wait_for_function(
-        "() => document.querySelectorAll('.pending, .generating').length === 0", timeout=20_000
-    )
-
-
-def wait_until_answered(page, expected: str) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.locator("#pa-chat")).to_contain_text(expected, timeout=20_000)
-    page.wait_for_function(
-        "() => document.querySelectorAll('.pending, .generating').length === 0", timeout=20_000
-    )
+# ---- in a real browser (fixtures in tests/browser_page.py) ----------------------------
 
 
 def test_browser_opens_a_citation_on_the_verbatim_paragraph(page) -> None:
@@ -192,7 +119,7 @@ def test_browser_feedback_reaches_the_maintainers(page, server: LiveServer) -> N
     from playwright.sync_api import expect
 
     ask_on_page(page, QUESTION)
-    page.locator("#pa-chat button[aria-label='Dislike']").first.click()
+    page.locator("#pa-chat button[aria-label='Dåligt svar']").first.click()
     expect(page.locator("#pa-notice")).to_contain_text("Tack")
     page.locator("#pa-comment textarea").fill("Svaret saknar datum för beslutet.")
     page.locator("#pa-send-comment").click()
@@ -224,6 +151,7 @@ def test_browser_example_question_is_asked(page) -> None:
 
 
 def test_browser_organisation_filter(page) -> None:
+    open_filters(page)
     page.locator("#pa-organisation input").click()
     page.get_by_role("option", name="Landstinget i Jönköpings län").click()
     ask_on_page(
@@ -244,6 +172,7 @@ def test_browser_signs_out_for_good(page, server: LiveServer) -> None:
 def test_browser_switches_to_english(page) -> None:
     from playwright.sync_api import expect
 
+    open_filters(page)
     page.get_by_text("English", exact=True).click()
     expect(page.locator("#pa-ask")).to_have_text("Ask")
     expect(page.locator("#pa-clear")).to_have_text("New conversation")
@@ -343,6 +272,7 @@ def test_browser_date_field_answers_from_the_version_then_in_force(
         assert uploaded.status_code == 200, uploaded.text
     try:
         question = "Vad kostar parkering för anställda i Region Testland?"
+        open_filters(page)
         page.locator("#pa-as-of input").fill("2024-06-30")
         ask_on_page(page, question)
         chat = page.locator("#pa-chat")
@@ -358,3 +288,22 @@ def test_browser_date_field_answers_from_the_version_then_in_force(
         expect(chat).to_contain_text("400 kronor")
     finally:
         httpx.delete(f"{server.url}/v1/documents/testregion-parkering", headers=admin)
+
+
+def test_browser_declines_in_the_pages_language_when_the_question_does_not_tell(page) -> None:
+    """A question too short to tell its language ("Parking fees?") is declined in the language
+    of the page it was asked on."""
+    from playwright.sync_api import expect
+
+    ask_on_page(page, "Parking fees?", expected="Se även [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("Det framgår inte av dokumenten")
+    new_conversation(page)
+    open_filters(page)
+    page.get_by_text("English", exact=True).click()
+    expect(page.locator("#pa-ask")).to_have_text("Ask")
+    ask_on_page(page, "Parking fees?", expected="See also [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("The documents don't say")
+    # A question that tells its language is answered in it, whatever the page's.
+    new_conversation(page)
+    ask_on_page(page, "Vad kostar parkeringen vid sjukhuset?", expected="See also [1]")
+    expect(page.locator("#pa-chat")).to_contain_text("Det framgår inte av dokumenten")

@@ -15,9 +15,10 @@ import httpx
 import pytest
 
 from evals.servers import free_port
+from tests.browser_page import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import copy_data
 from tests.live_server import LiveServer, start_server
-from tests.test_chat_page import CHROMIUM, CHROMIUM_ARGS, QUESTION
+from tests.test_chat_page import QUESTION
 
 PREFIX = "/assistent"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -239,7 +239,7 @@ def document_choices(server: LiveServer, key: str) -> list[str]:
     """The document filter's choices, as a signed-in user's browser shows them."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_chat_page import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser_page import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

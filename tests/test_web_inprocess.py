@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, SecretStr
 
 from assistant.service import Assistant
+from assistant.types import Answer, Citation
 from assistant.web import document_schemas, openai_errors, openai_schemas, schemas
 from assistant.web.app import create_app
 from assistant.web.page.handlers import PageHandlers
+from assistant.web.page.history import citation_panels
 from assistant.web.page.texts import TEXTS
 from assistant.web.runtime import Runtime
 
@@ -198,8 +200,8 @@ SIGNED_IN = gr.Request(username="key-reader")  # a user the access file does not
 
 
 def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None = None) -> tuple:
-    *_, (history, conversation, *rest) = handlers.answer(
-        text, history or [], "", "", "", "sv", SIGNED_IN
+    *_, (history, conversation, *rest, _record) = handlers.answer(
+        text, history or [], "", "", "", "sv", {}, SIGNED_IN
     )
     assert conversation == history  # the chat shows what the server keeps
     return (history, *rest)
@@ -207,9 +209,10 @@ def answer_on_page(handlers: PageHandlers, text: str, history: list[dict] | None
 
 def test_page_streams_the_answer_then_its_citation_panels(runtime: Runtime) -> None:
     handlers = PageHandlers(runtime)
-    updates = list(handlers.answer(QUESTION, [], "", "", "", "sv", SIGNED_IN))
+    updates = list(handlers.answer(QUESTION, [], "", "", "", "sv", {}, SIGNED_IN))
     assert len(updates) > 2  # the answer arrives in pieces
-    history, conversation, question_box, notice = updates[-1]
+    history, conversation, question_box, notice, record = updates[-1]
+    assert ("dalarna-internationell-policy", "v1") in record["cited"]
     assert conversation is history
     assert question_box == "" and notice["visible"] is False
     user, answer, *panels = history
@@ -243,13 +246,15 @@ def test_page_while_loading_says_so(runtime: Runtime) -> None:
 
 
 def test_page_relabels_in_english_with_the_filters_choices(runtime: Runtime) -> None:
-    lang, _notice, header, organisations, documents, *rest = PageHandlers(runtime).relabel(
-        "English", SIGNED_IN
-    )
+    lang, _notice, header, _filters, organisations, documents, *rest = PageHandlers(
+        runtime
+    ).relabel("English", SIGNED_IN)
     assert lang == "en" and "Policy Assistant" in header["value"]
     assert ("Landstinget Dalarna", "Landstinget Dalarna") in organisations["choices"]
     assert any(doc_id == "dalarna-internationell-policy" for _, doc_id in documents["choices"])
-    assert rest[-2]["value"] == TEXTS["en"]["clear"] and rest[-1]["value"] == "Sign out"
+    clear, recent, forget, _export, sign_out = rest[-5:]
+    assert clear["value"] == TEXTS["en"]["clear"] and sign_out["value"] == "Sign out"
+    assert recent["label"] == "Recent conversations" and forget["value"] == TEXTS["en"]["forget"]
 
 
 def test_a_user_header_from_an_untrusted_address_is_ignored(runtime: Runtime) -> None:
@@ -335,3 +340,18 @@ def test_every_request_body_and_main_response_has_a_valid_example(client: TestCl
             model.model_validate(example)
             checked += 1
     assert checked >= 20
+
+
+def test_a_panel_title_names_a_version_not_in_force_and_the_title_once() -> None:
+    title = "Internationellt arbete – Policy och strategiska mål"
+    cited = Citation(
+        "c1", "jonkoping", title, "Landstinget i Jönköpings län",
+        "Internationellt arbete - Policy och strategiska mål › Strategiska mål ›",
+        "v1, 2024-01-01", "Landstinget ska vara aktivt.", 0.9, status="superseded",
+        version_number=1, position=7,
+    )  # fmt: skip
+    panel = citation_panels(Answer("…", True, [cited], "sv"), TEXTS["sv"])[0]
+    assert panel["metadata"]["title"] == (
+        f"Källa [1] · Landstinget i Jönköpings län · {title} › Strategiska mål · ersatt"
+    )
+    assert "(source/jonkoping/1#p7)" in panel["content"]

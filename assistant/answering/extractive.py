@@ -35,7 +35,7 @@ class ExtractiveAnswerer:
         yield from stream_lines(self.draft(question, passages))
 
     def draft(self, question: Question, passages: list[Passage]) -> Draft:
-        language = language_of(question.text)
+        language = language_of(question.text, question.language)
         english = language == "en"
         units = quotable_units(passages, self.analyzer)
         if not units:

@@ -27,6 +27,7 @@ class Question:
 
     text: str  # standalone: the conversation's ellipsis already resolved
     vocabulary: Vocabulary
+    language: Language = "sv"  # the asker's language, where the text does not tell
 
 
 @dataclass

@@ -163,6 +163,12 @@ class Analyzer:
 
 def is_english(text: str) -> bool:
     """Whether a question is framed in English (the answer's framing follows it)."""
+    english, swedish = language_votes(text)
+    return english > swedish
+
+
+def language_votes(text: str) -> tuple[int, int]:
+    """(English words, Swedish words) among a question's words that tell its language."""
     raw = WORD.findall(text)
     words = [w.lower() for w in raw]
     english = sum(w in ENGLISH_HINTS for w in words)
@@ -170,12 +176,16 @@ def is_english(text: str) -> bool:
     swedish = sum(w in SWEDISH_HINTS for w in words) + sum(
         any(ch in w for ch in "åäö") for w in raw if not w[0].isupper()
     )
-    return english > swedish
+    return english, swedish
 
 
-def language_of(text: str) -> Language:
-    """The language an answer to `text` is framed in."""
-    return "en" if is_english(text) else "sv"
+def language_of(text: str, undecided: Language = "sv") -> Language:
+    """The language an answer to `text` is framed in; `undecided` when its words do not tell
+    (a question of a word or two: the language of the page it was asked on, say)."""
+    english, swedish = language_votes(text)
+    if english == swedish:
+        return undecided
+    return "en" if english > swedish else "sv"
 
 
 def definite_base(word: str, vocabulary: Mapping[str, int]) -> str | None:

@@ -20,7 +20,18 @@ from assistant.web.docs import add_offline_docs
 from assistant.web.errors import install_error_handlers
 from assistant.web.gate import PageGate, SecurityHeaders, TrustedProxy
 from assistant.web.outermost import Api, TooLargeAsJson
-from assistant.web.routes import admin, chat, documents, feedback, health, openai, signin, widget
+from assistant.web.routes import (
+    admin,
+    chat,
+    documents,
+    export,
+    feedback,
+    health,
+    openai,
+    signin,
+    source,
+    widget,
+)
 from assistant.web.runtime import Runtime
 from assistant.web.security import key_names, page_user
 
@@ -75,6 +86,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if settings.api_keys:
         app.include_router(signin.router)
         user = page_user(runtime)
+    # Before the page's mount, which takes the rest of /chat.
+    app.include_router(source.router)
+    app.include_router(export.router)
     _mount_chat_page(app, runtime, user, settings.root_path)
     # The outermost last: the client's address is settled before anything reads it.
     app.add_middleware(PageGate, user=user, sign_out=partial(signin.sign_out, runtime))
@@ -112,7 +126,7 @@ def _mount_chat_page(
         footer_links=[],
         # Behind a proxy's prefix, the page's own links and API calls carry it.
         root_path=f"{root_path}/chat" if root_path else None,
-        head=widget.FRAMED_PAGE_HEAD,
+        head=page.head + widget.FRAMED_PAGE_HEAD,  # its own script; the widget's, when framed
         auth_dependency=user,
         max_file_size=1,  # the page takes no files: nothing may be uploaded through it
         enable_monitoring=False,

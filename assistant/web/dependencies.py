@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.service import Assistant
+from assistant.types import Language
 from assistant.web.runtime import Runtime
 
 
@@ -23,3 +24,12 @@ def get_assistant(runtime: RuntimeDep) -> Assistant:
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def asked_in(request: Request) -> Language:
+    """The caller's language (`Accept-Language`), for a question whose words do not tell."""
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "sv"
+
+
+AskedIn = Annotated[Language, Depends(asked_in)]

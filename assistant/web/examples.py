@@ -25,6 +25,7 @@ CITATION: dict[str, Any] = {
     "status": "in_force",
     "text": PARAGRAPH,
     "score": 0.87,
+    "link": "/chat/source/dalarna-internationell-policy/1#p4",
 }
 CHAT_REQUEST = {
     "messages": [{"role": "user", "content": QUESTION}],

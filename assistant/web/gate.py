@@ -26,6 +26,8 @@ CLOSED_PAGE_ROUTES = re.compile(
 )
 PAGE_PATHS = {"/chat", "/chat/"}
 LOGOUT_PATHS = {"/chat/logout", "/chat/logout/"}
+# A citation's paragraph in its document, a conversation's export: pages a browser opens.
+OPENED_PATHS = ("/chat/source/", "/chat/export/")
 
 
 class TrustedProxy:
@@ -89,7 +91,10 @@ class PageGate:
             return self.sign_out(request)
         if self.user is None or self.user(request) is not None:
             return None
-        if path in PAGE_PATHS and scope.get("method") in ("GET", "HEAD"):
+        if (path in PAGE_PATHS or path.startswith(OPENED_PATHS)) and scope.get("method") in (
+            "GET",
+            "HEAD",
+        ):
             return RedirectResponse(public(scope, "/signin"), status_code=303)
         return JSONResponse({"detail": "Not authenticated"}, status_code=401)
 

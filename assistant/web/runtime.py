@@ -15,6 +15,7 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog
 from assistant.storage.consistency import DataDirError
+from assistant.storage.conversations import ConversationStore
 from assistant.storage.embedders import MissingExtraError, ingest_threads
 from assistant.storage.feedback import FeedbackStore
 from assistant.storage.sessions import Lifetimes, SessionStore
@@ -39,6 +40,9 @@ class Runtime:
         """With a built `assistant` (tests, embedding in another app) it is ready at once."""
         self.settings = settings
         self.feedback = FeedbackStore(settings.feedback_url)
+        self.conversations = ConversationStore(
+            settings.database("conversations"), settings.conversation_days
+        )
         self.access = AccessMap.from_settings(settings)
         self.audit = AuditLog(settings.audit_url)
         self.sessions = SessionStore(

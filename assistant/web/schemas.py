@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, replace
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -16,6 +16,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     field_validator,
+    model_validator,
 )
 
 from assistant.service import IndexInfo
@@ -23,6 +24,7 @@ from assistant.storage.versions import Status
 from assistant.types import Answer, Citation, Filters, Labels, Message
 from assistant.web import examples
 from assistant.web.access import Caller
+from assistant.web.source_links import source_link
 
 MAX_MESSAGES = 50
 EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
@@ -130,6 +132,20 @@ class CitationOut(BaseModel):
     status: Status = Field(description="That version's status today.")
     text: str = Field(description="The paragraph, verbatim.")
     score: float = Field(description="Retrieval score; higher is more relevant.")
+    link: str = Field(
+        description=(
+            "The paragraph in its document version, highlighted, for a browser signed in to "
+            "the chat page: a path on this server (`/chat/source/{document}/{version}#p{n}`)."
+        )
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _linked(cls, value: Any) -> Any:
+        """A `Citation` is read with its link to the source view."""
+        if isinstance(value, Citation):
+            return {**asdict(value), "link": f"/chat/{source_link(value)}"}
+        return value
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:

@@ -41,13 +41,17 @@ class PageHandlers:
         doc_id: str,
         as_of: str,
         lang: str,
+        record: dict,
         request: gr.Request,
     ) -> Iterator[tuple]:
-        """(chat, conversation, question box, notice) as the answer streams in. The chat is
-        rebuilt from the server's own record of the conversation and the question's text."""
+        """(chat, conversation, question box, notice, record) as the answer streams in. The chat
+        is rebuilt from the server's own record of the conversation and the question's text;
+        the record gathers the document versions its answers cite."""
         picked = (organisation, doc_id, as_of)
-        for history, *rest in self._answer(text, conversation_so_far, picked, lang, request):
-            yield (history, history, *rest)
+        cited = [tuple(c) for c in (record or {}).get("cited", [])]
+        answers = self._answer(text, conversation_so_far, picked, lang, request, cited)
+        for history, *rest in answers:
+            yield (history, history, *rest, {**(record or {}), "cited": cited})
 
     def _answer(
         self,
@@ -56,6 +60,7 @@ class PageHandlers:
         picked: tuple[str, str, str],  # the organisation, document and day filters
         lang: str,
         request: gr.Request,
+        cited: list[tuple[str, str]],  # gains the document versions the answer cites
     ) -> Iterator[tuple]:
         organisation, doc_id, as_of = picked
         t = TEXTS[lang]
@@ -81,9 +86,10 @@ class PageHandlers:
             return
         history.append({"role": "assistant", "content": ""})
         try:
-            for piece in assistant.stream(messages, filters):
+            for piece in assistant.stream(messages, filters, lang):
                 if isinstance(piece, Answer):
                     history.extend(citation_panels(piece, t))
+                    cited.extend((c.document, c.version.split(",")[0]) for c in piece.citations)
                     shown = gr.update(value=t["declined"], visible=not piece.answered)
                     yield history, "", shown
                 else:
@@ -146,6 +152,7 @@ class PageHandlers:
         organisations, documents = self._filter_choices(t, labels)
         return (
             gr.update(value=t["header"]),
+            gr.update(label=t["filters"]),
             gr.update(choices=organisations, label=t["organisation"]),
             gr.update(choices=documents, label=t["document"]),
             gr.update(label=t["as_of"]),
@@ -154,11 +161,14 @@ class PageHandlers:
                 placeholder=t["placeholder"],
                 examples=[{"text": q} for q in t["examples"]],
             ),
-            gr.update(placeholder=t["question"]),
+            gr.update(placeholder=t["question"], label=t["question_label"]),
             gr.update(value=t["ask"]),
             gr.update(label=t["comment"]),
             gr.update(value=t["send_comment"]),
             gr.update(value=t["clear"]),
+            gr.update(label=t["recent"]),
+            gr.update(value=t["forget"]),
+            gr.update(value=t["export"]),
             gr.update(value=t["sign_out"]),
         )
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from assistant.types import Answer, Citation, Message
+from assistant.web.source_links import heading_trail, source_link
 
 # What Markdown would act on; escaped, each shows as the character itself.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
@@ -39,16 +40,24 @@ def plain(shown: str) -> str:
 
 
 def citation_panels(answer: Answer, t: dict[str, Any]) -> list[dict]:
-    """One collapsed panel per citation: its title names it, opening it shows the paragraph."""
+    """One collapsed panel per citation: its title names it (and its version's status, unless
+    in force), opening it shows the paragraph and a link to it in its document."""
     kind = t["source"] if answer.answered else t["see_also"]
     return [
         {
             "role": "assistant",
             "content": _citation_body(citation, t),
-            "metadata": {"title": f"{kind} [{n}] · {_origin(citation)}", "status": "done"},
+            "metadata": {"title": _panel_title(kind, n, citation, t), "status": "done"},
         }
         for n, citation in enumerate(answer.citations, start=1)
     ]
+
+
+def _panel_title(kind: str, n: int, citation: Citation, t: dict[str, Any]) -> str:
+    title = f"{kind} [{n}] · {_origin(citation)}"
+    if citation.status != "in_force":
+        title += f" · {t['status'][citation.status]}"
+    return title
 
 
 def conversation(history: list[dict]) -> list[Message]:
@@ -100,9 +109,7 @@ def text_of(content: Any) -> str:
 def _origin(citation: Citation) -> str:
     """ "Landstinget Dalarna · Internationell policy › Mål": the heading trail already begins
     with the title in most documents, so it is not repeated."""
-    trail = citation.section.split(" › ")
-    if trail and trail[0] == citation.title:
-        trail = trail[1:]
+    trail = heading_trail(citation.section, citation.title)
     return " · ".join(filter(None, [citation.organisation, " › ".join([citation.title, *trail])]))
 
 
@@ -114,4 +121,5 @@ def _citation_body(citation: Citation, t: dict[str, Any]) -> str:
         f"**{t['document_label']}:** {as_typed(citation.source)}  \n"
         f"**{t['section_label']}:** {as_typed(citation.section)}  \n"
         f"**{t['version_label']}:** {as_typed(citation.version)} ({t['status'][citation.status]})"
+        f"  \n[{t['open_source']}]({source_link(citation, t['lang'])})"
     )

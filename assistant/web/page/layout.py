@@ -8,15 +8,34 @@ The page is a client of the same service the API calls (see `handlers`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 
 import gradio as gr
 
 from assistant.web.page.handlers import ALL, PageHandlers
+from assistant.web.page.recent import NEW, RecentConversations
 from assistant.web.page.texts import LANGUAGES, TEXTS
 from assistant.web.runtime import Runtime
 
 CSS = """
 .pa-notice { border-left: 4px solid #b45309; padding: 0.4em 0.8em; background: #fffbeb; }
+:focus-visible, textarea:focus, input:focus {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px;
+}
+.pa-visually-hidden {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap;
+}
+#pa-chat .title .arrow button { pointer-events: none; }
+#pa-chat button.pa-ref {
+  font: inherit; color: #1e40af; background: none; border: 0; padding: 0 0.1em;
+  text-decoration: underline; cursor: pointer;
+}
+#pa-chat blockquote, #pa-chat .thought .prose { font-size: 1rem; }
+@media (max-width: 640px) {
+  #pa-chat { height: auto !important; min-height: 40vh; }
+  #pa-chat .bubble-wrap { max-height: none; }
+}
 """
 PRIVATE = "private"  # events that are the page's own, not part of its public API
 
@@ -26,6 +45,7 @@ class ChatPage:
     blocks: gr.Blocks
     theme: gr.themes.Base
     css: str
+    head: str  # the page's own script (`mend.js`), inline: nothing is fetched
 
 
 @dataclass
@@ -35,8 +55,13 @@ class Components:
     # the chat's value is never read, so no forged message (a file, say) becomes the server's.
     conversation: gr.State
     feedback_ids: gr.State  # chat message index → feedback record id
+    record: gr.State  # the saved conversation's id and the versions its answers cited
+    # The browser's own id (the owner of its conversations on an open page) and the
+    # conversation it is in, kept in its local storage across reloads and restarts.
+    browser: gr.BrowserState
     language_choice: gr.Radio
     header: gr.Markdown
+    filters: gr.Accordion
     organisation: gr.Dropdown
     document: gr.Dropdown
     as_of: gr.Textbox
@@ -47,6 +72,9 @@ class Components:
     comment: gr.Textbox
     send_comment: gr.Button
     clear: gr.Button
+    recent: gr.Dropdown
+    forget: gr.Button
+    export: gr.Button  # a link to the conversation as Markdown (routes/export.py)
     sign_out: gr.Button  # shown when the page is behind keys
 
     @property
@@ -54,6 +82,7 @@ class Components:
         """The components whose words change with the language, in `labels()` order."""
         return [
             self.header,
+            self.filters,
             self.organisation,
             self.document,
             self.as_of,
@@ -63,24 +92,43 @@ class Components:
             self.comment,
             self.send_comment,
             self.clear,
+            self.recent,
+            self.forget,
+            self.export,
             self.sign_out,
         ]
 
 
 def build_chat_page(runtime: Runtime) -> ChatPage:
     # System fonts: the page must render with no request leaving the intranet.
-    theme = gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"])
+    theme = gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]).set(
+        # WCAG 2.1 AA contrast (4.5:1) for labels and the primary buttons.
+        block_label_text_color="*primary_800",
+        block_title_text_color="*primary_800",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        checkbox_label_background_fill_selected="*primary_700",
+        checkbox_background_color_selected="*primary_700",
+        body_text_color_subdued="*neutral_600",
+    )
     with gr.Blocks(title="Policyassistenten", analytics_enabled=False) as blocks:
         components = _components(signed_in=bool(runtime.settings.api_keys))
         _wire(components, PageHandlers(runtime), blocks)
-    return ChatPage(blocks, theme, CSS)
+    script = files("assistant.web.page").joinpath("mend.js").read_text(encoding="utf-8")
+    return ChatPage(blocks, theme, CSS, f"<script>{script}</script>")
 
 
 def _components(signed_in: bool) -> Components:
     sv = TEXTS["sv"]
     language, conversation, feedback_ids = gr.State("sv"), gr.State([]), gr.State({})
+    record = gr.State(dict(NEW))
+    # Gradio encrypts what it keeps in local storage; nothing kept there is secret (the
+    # browser's own random id and a conversation id, both checked against the owner), and one
+    # fixed key lets every worker and restart read it.
+    browser = gr.BrowserState({}, storage_key="policy-assistant", secret="policy-assistant")
     header = gr.Markdown(sv["header"])
-    with gr.Row():
+    # One control in front of the filters, so that on a phone the question is on the first screen.
+    with gr.Accordion(sv["filters"], open=False, elem_id="pa-filters") as filters, gr.Row():
         language_choice, organisation, document = _choices_row(sv)
         as_of = gr.Textbox(label=sv["as_of"], scale=1, max_lines=1, elem_id="pa-as-of")
     chatbot = gr.Chatbot(
@@ -95,6 +143,7 @@ def _components(signed_in: bool) -> Components:
     notice = gr.Markdown(visible=False, elem_classes=["pa-notice"], elem_id="pa-notice")
     with gr.Row():
         question = gr.Textbox(
+            label=sv["question_label"],
             placeholder=sv["question"],
             show_label=False,
             scale=8,
@@ -106,13 +155,22 @@ def _components(signed_in: bool) -> Components:
         comment = gr.Textbox(label=sv["comment"], scale=8, elem_id="pa-comment")
         send_comment = gr.Button(sv["send_comment"], scale=1, elem_id="pa-send-comment")
         clear = gr.Button(sv["clear"], scale=1, elem_id="pa-clear")
-    # A link: Gradio's /chat/logout, which the gate turns into ending the server's session.
+    with gr.Row():
+        recent = gr.Dropdown(
+            [(sv["no_conversation"], "")], value="", label=sv["recent"], scale=8,
+            elem_id="pa-recent",
+        )  # fmt: skip
+        forget = gr.Button(sv["forget"], scale=1, elem_id="pa-forget")
+        export = gr.Button(sv["export"], scale=1, visible=False, elem_id="pa-export")
+    # A link: Gradio's logout (relative to the page, so under any prefix), which the gate turns
+    # into ending the server's session.
     sign_out = gr.Button(
-        sv["sign_out"], link="/chat/logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
+        sv["sign_out"], link="logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
     )
     return Components(
-        language, conversation, feedback_ids, language_choice, header, organisation, document,
-        as_of, chatbot, notice, question, ask, comment, send_comment, clear, sign_out,
+        language, conversation, feedback_ids, record, browser, language_choice, header, filters,
+        organisation, document, as_of, chatbot, notice, question, ask, comment, send_comment,
+        clear, recent, forget, export, sign_out,
     )  # fmt: skip
 
 
@@ -135,17 +193,28 @@ def _filter(everything: str, label: str, elem_id: str) -> gr.Dropdown:
 
 
 def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
+    recent = RecentConversations(handlers.runtime, handlers.labels_of)
     inputs = [c.question, c.conversation, c.organisation, c.document, c.as_of, c.language]
-    outputs = [c.chatbot, c.conversation, c.question, c.notice]
-    c.ask.click(handlers.answer, inputs, outputs, api_name="ask")
-    c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE)
+    inputs.append(c.record)
+    outputs = [c.chatbot, c.conversation, c.question, c.notice, c.record]
+    saved = (
+        recent.remember,
+        [c.conversation, c.record, c.browser, c.language],
+        [c.record, c.browser, c.recent, c.export],
+    )
+    c.ask.click(handlers.answer, inputs, outputs, api_name="ask").then(
+        *saved, api_visibility=PRIVATE
+    )
+    c.question.submit(handlers.answer, inputs, outputs, api_visibility=PRIVATE).then(
+        *saved, api_visibility=PRIVATE
+    )
 
     def pick_example(data: gr.SelectData) -> str:
         return data.value["text"]
 
     c.chatbot.example_select(pick_example, None, [c.question], api_visibility=PRIVATE).then(
         handlers.answer, inputs, outputs, api_visibility=PRIVATE
-    )
+    ).then(*saved, api_visibility=PRIVATE)
     c.chatbot.like(
         handlers.thumb,
         [c.conversation, c.feedback_ids, c.language],
@@ -158,19 +227,61 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
         [c.feedback_ids, c.comment, c.notice],
         api_visibility=PRIVATE,
     )
-    new_conversation = (
-        lambda: ([], [], {}, gr.update(visible=False), ""),
-        None,
-        [c.chatbot, c.conversation, c.feedback_ids, c.notice, c.question],
-    )
-    c.clear.click(*new_conversation, api_visibility=PRIVATE)
-    c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
     c.language_choice.change(
         handlers.relabel,
         [c.language_choice],
         [c.language, c.notice, *c.labelled],
         api_visibility=PRIVATE,
     )
-    blocks.load(
+    loaded = blocks.load(
         handlers.load, None, [c.language, c.language_choice, *c.labelled], api_visibility=PRIVATE
+    )
+    _wire_recent(c, recent, loaded)
+
+
+def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.Dependency) -> None:
+    """Starting over, reopening, deleting, and the conversation restored on load."""
+    new_conversation = (
+        recent.start_over,
+        [c.browser, c.language],
+        [
+            c.chatbot,
+            c.conversation,
+            c.feedback_ids,
+            c.notice,
+            c.question,
+            c.record,
+            c.browser,
+            c.recent,
+            c.export,
+        ],
+    )
+    c.clear.click(*new_conversation, api_visibility=PRIVATE)
+    c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
+    c.recent.input(
+        recent.reopen,
+        [c.recent, c.browser, c.language],
+        [c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice, c.export],
+        api_visibility=PRIVATE,
+    )
+    c.forget.click(
+        recent.forget,
+        [c.recent, c.record, c.browser, c.language],
+        [
+            c.recent,
+            c.chatbot,
+            c.conversation,
+            c.record,
+            c.feedback_ids,
+            c.browser,
+            c.notice,
+            c.export,
+        ],
+        api_visibility=PRIVATE,
+    )
+    loaded.then(
+        recent.restore,
+        [c.browser, c.language],
+        [c.chatbot, c.conversation, c.record, c.browser, c.recent, c.export],
+        api_visibility=PRIVATE,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from assistant.types import Answer
-from assistant.web.dependencies import AssistantDep
+from assistant.web.dependencies import AskedIn, AssistantDep
 from assistant.web.schemas import (
     ChatRequest,
     ChatResponse,
@@ -40,14 +40,20 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[reader], responses
         },
     },
 )
-def chat(body: ChatRequest, request: Request, assistant: AssistantDep, caller: CallerDep) -> Any:
+def chat(
+    body: ChatRequest,
+    request: Request,
+    assistant: AssistantDep,
+    caller: CallerDep,
+    language: AskedIn,
+) -> Any:
     """Answer the conversation's last question from the documents, with citations."""
     messages = body.to_messages()
     filters = filters_for(body.filters, caller, body.as_of)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
-        pieces = started(assistant.stream(messages, filters))
+        pieces = started(assistant.stream(messages, filters, language))
         return StreamingResponse(_chat_events(pieces), media_type="text/event-stream")
-    return ChatResponse.of(assistant.ask(messages, filters))
+    return ChatResponse.of(assistant.ask(messages, filters, language))
 
 
 @router.post("/search", response_model=SearchResponse)

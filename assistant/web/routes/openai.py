@@ -20,7 +20,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
 from assistant.types import Answer, Message
-from assistant.web.dependencies import AssistantDep
+from assistant.web.dependencies import AskedIn, AssistantDep
 from assistant.web.openai_errors import OPENAI_ERRORS, OpenAIError
 from assistant.web.openai_schemas import (
     MODEL,
@@ -98,7 +98,11 @@ def retrieve_model(model: str) -> ModelOut:
     description=COMPLETIONS_DESCRIPTION,
 )
 def chat_completions(
-    body: ChatCompletionRequest, assistant: AssistantDep, caller: CallerDep, response: Response
+    body: ChatCompletionRequest,
+    assistant: AssistantDep,
+    caller: CallerDep,
+    response: Response,
+    language: AskedIn,
 ) -> Any:
     messages = body.conversation()
     filters = filters_for(body.filters, caller, body.as_of)
@@ -108,11 +112,11 @@ def chat_completions(
     ignored = body.unused_roles()
     headers = {IGNORED_ROLES_HEADER: ", ".join(ignored)} if ignored else {}
     if body.stream:
-        pieces = started(assistant.stream(messages, filters))
+        pieces = started(assistant.stream(messages, filters, language))
         stream = _chunks(pieces, head, body.token_limit(), messages, body.usage_requested())
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
     response.headers.update(headers)
-    answer = assistant.ask(messages, filters)
+    answer = assistant.ask(messages, filters, language)
     content, cut = cut_to_words(answer.text + answer.sources_list(), body.token_limit())
     return ChatCompletion(
         id=head.id,

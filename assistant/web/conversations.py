@@ -1,0 +1,54 @@
+"""A saved conversation as its owner may see it: whether it may still be opened, and as a
+Markdown file with its citations (the page's export)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from assistant.storage.conversations import Conversation
+from assistant.types import Labels
+from assistant.web.runtime import NotReadyError, Runtime
+
+SOURCE_LINK = re.compile(r"\]\((source/[^)\s]+)\)")
+
+
+def may_open(runtime: Runtime, conversation: Conversation, labels: Labels) -> bool:
+    """Whether a reader holding `labels` may still read every version the conversation cited."""
+    if not conversation.cited:
+        return True
+    try:
+        assistant = runtime.assistant
+    except NotReadyError:
+        return False
+    readable = {
+        (record.doc_id, f"v{version.version}")
+        for record in assistant.documents(include_withdrawn=True, labels=labels)
+        for version in record.versions
+    }
+    return all((doc, version) in readable for doc, version in conversation.cited)
+
+
+def as_markdown(conversation: Conversation, page_url: str, words: dict[str, str]) -> str:
+    """The questions, the answers and each answer's citations, as the page showed them (its
+    Markdown), with the links to the source view made absolute (`page_url` is the chat's)."""
+    when = datetime.fromtimestamp(conversation.updated_at).strftime("%Y-%m-%d %H:%M")
+    parts = [f"# {words['title']}", f"{when} · {conversation.title}"]
+    for message in conversation.messages:
+        content = str(message.get("content") or "")
+        title = (message.get("metadata") or {}).get("title")
+        if title:
+            linked = SOURCE_LINK.sub(lambda m: f"]({page_url}{m.group(1)})", content)
+            parts.append(f"### {title}\n\n{linked}")
+        elif message.get("role") == "user":
+            parts.append(f"## {words['question']}\n\n{content}")
+        else:
+            parts.append(f"**{words['answer']}:**\n\n{content}")
+    return "\n\n".join(parts) + "\n"
+
+
+def owner_of(runtime: Runtime, user: str | None, browser: str | None) -> str:
+    """Whose conversations: the signed-in user's; on an open page (no keys), the browser's."""
+    if runtime.settings.api_keys and user:
+        return f"user:{user}"
+    return f"browser:{browser}"

@@ -1,0 +1,169 @@
+"""Staff's recent conversations on the chat page, in a real Chromium against a real server:
+kept across a reload and a restart, listed and reopened, deleted by their owner, and never
+shown to anyone else, whatever the browser sends."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from assistant.storage.conversations import ConversationStore
+from tests.browser_page import ask_on_page, settled
+from tests.live_server import LiveServer
+
+QUESTION = "Vem antar den internationella policyn i Dalarna?"
+OTHER_QUESTION = "Vilka nätverk är Landstinget Dalarna medlem i?"
+STORAGE = "policy-assistant"  # the page's key in the browser's local storage
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path):
+    """A server of this module's own, which the tests restart."""
+    from tests.conftest import copy_data
+    from tests.live_server import start_server
+
+    root = tmp_path_factory.mktemp("conversations")
+    live = start_server(copy_data(corpus_data, root / "data"), {}, api_key="reader-key")
+    yield live
+    live.stop()
+
+
+def sign_in(context, server: LiveServer, key: str):
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    page.goto(f"{server.url}/signin")
+    page.locator("#key").fill(key)
+    page.locator("#signin").click()
+    expect(page.locator("#pa-ask")).to_have_text("Fråga", timeout=30_000)
+    settled(page)
+    return page
+
+
+def listed(page) -> list[str]:
+    page.locator("#pa-recent input").click()
+    names = page.locator("#pa-recent [role=option]").all_inner_texts()
+    page.locator("h1").click()  # away: the list closes
+    names = [n.replace("✓", "").strip() for n in names]  # ✓ marks the one chosen
+    return [n for n in names if n != "Välj ett samtal"]
+
+
+def test_a_conversation_survives_a_reload_and_a_restart(browser, own_server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    from tests.live_server import start_server
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = sign_in(context, own_server, "reader-key")
+    ask_on_page(page, QUESTION)
+    ask_on_page(page, OTHER_QUESTION, expected="Källa [2]")
+    settled(page)
+    page.reload()
+    chat = page.locator("#pa-chat")
+    expect(chat).to_contain_text("landstingsfullmäktige som antar", timeout=30_000)
+    expect(chat).to_contain_text("nätverk")
+    own_server.stop()
+    port = urlparse(own_server.url).port
+    restarted = start_server(own_server.data_dir, {}, api_key="reader-key", port=port)
+    own_server.process = restarted.process  # the module's fixture stops the new process
+    page.reload()
+    expect(chat).to_contain_text("landstingsfullmäktige som antar", timeout=30_000)
+    # A follow-up continues the same conversation: one conversation is listed, not two.
+    ask_on_page(page, "Och vem ansvarar för den strategiska inriktningen?", expected="Källa [3]")
+    settled(page)
+    assert len(listed(page)) == 1
+    context.close()
+
+
+def test_recent_conversations_are_listed_reopened_and_deleted(browser, own_server) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = sign_in(context, own_server, "reader-key")  # a new browser: a new conversation
+    ask_on_page(page, "Vilka är de strategiska målen för det internationella arbetet i Jönköping?")
+    settled(page)
+    before = listed(page)
+    assert any("strategiska målen" in name for name in before)
+    page.locator("#pa-clear").click()
+    expect(page.locator("#pa-chat")).not_to_contain_text("[1]")
+    settled(page)
+    page.locator("#pa-recent input").click()
+    page.get_by_role("option", name="strategiska målen").first.click()
+    expect(page.locator("#pa-chat")).to_contain_text("Källa [2]", timeout=10_000)
+    page.locator("#pa-forget").click()
+    expect(page.locator("#pa-notice")).to_contain_text("borttaget")
+    expect(page.locator("#pa-chat")).not_to_contain_text("Källa [1]")
+    settled(page)
+    assert len(listed(page)) == len(before) - 1
+    page.reload()
+    settled(page)
+    expect(page.locator("#pa-chat")).not_to_contain_text("Källa [1]")
+    context.close()
+
+
+def test_nobody_sees_anothers_conversations(browser, own_server: LiveServer) -> None:
+    """Another user, even holding the first user's browser storage (the conversation's id),
+    finds nothing: not in the chat, not in the list."""
+    from playwright.sync_api import expect
+
+    first = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = sign_in(first, own_server, "reader-key")
+    ask_on_page(page, "Vem ansvarar för uppföljningen av den internationella policyn?")
+    settled(page)
+    stolen = page.evaluate(f"() => localStorage.getItem({STORAGE!r})")
+    assert stolen
+    first.close()
+
+    second = browser.new_context(viewport={"width": 1366, "height": 900})
+    other = sign_in(second, own_server, "another-key")
+    other.evaluate(f"v => localStorage.setItem({STORAGE!r}, v)", stolen)
+    other.reload()
+    settled(other)
+    expect(other.locator("#pa-ask")).to_have_text("Fråga")
+    expect(other.locator("#pa-chat")).not_to_contain_text("uppföljningen")
+    assert listed(other) == []
+    second.close()
+
+
+def test_conversations_unused_longer_than_kept_are_gone(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'conversations.sqlite'}"
+    store = ConversationStore(url, keep_days=0.5 / 86400)  # half a second
+    messages = [{"role": "user", "content": "Vem antar policyn?"}]
+    kept = store.save("user:anna", None, messages, [("policy", "v1")])
+    assert store.get("user:anna", kept) is not None
+    assert store.get("user:bo", kept) is None
+    assert store.save("user:bo", kept, messages, []) != kept  # never someone else's
+    time.sleep(0.6)
+    assert store.get("user:anna", kept) is None
+    assert store.recent("user:anna") == []
+    store.save("user:anna", None, messages, [])  # a save clears what is past its time
+    with store.db.transaction() as db:
+        assert db.exec_driver_sql("SELECT count(*) FROM conversations").scalar() == 1
+
+
+def test_a_conversation_is_exported_with_its_citations(browser, own_server: LiveServer) -> None:
+    """Its owner downloads it as Markdown: questions, answers, each citation with its verbatim
+    paragraph and a link to it; the same link gives anyone else nothing."""
+    import httpx
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = sign_in(context, own_server, "reader-key")
+    ask_on_page(page, QUESTION)
+    settled(page)
+    with page.expect_download() as downloading:
+        page.locator("#pa-export").click()
+    download = downloading.value
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert download.suggested_filename.endswith(".md")
+    assert f"## Fråga\n\n{QUESTION}" in text
+    assert "Det är landstingsfullmäktige som antar" in text
+    assert "### Källa [1] · Landstinget Dalarna" in text
+    assert f"]({own_server.url}/chat/source/dalarna-internationell-policy/1" in text
+    path = urlparse(download.url).path
+    other = httpx.get(f"{own_server.url}{path}", headers={"Authorization": "Bearer another-key"})
+    assert other.status_code == 404 and "Landstinget" not in other.text
+    assert httpx.get(f"{own_server.url}{path}").status_code == 303  # signed out: sign in first
+    context.close()
