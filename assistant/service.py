@@ -20,7 +20,7 @@ from assistant.answering.conversation import (
     organisations_from_names,
     standalone_question,
 )
-from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.factory import make_answerer
 from assistant.answering.protocol import Answerer, Draft, Question, stream_lines
 from assistant.answering.writing import NO_DOCUMENTS
 from assistant.history.timeline import History, question_date
@@ -90,7 +90,7 @@ class Assistant:
             self.store, self.catalog, self.analyzer, retrieval, settings.snapshot_dir
         )
         self.history = History(self.catalog)
-        self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
+        self.answerer = answerer or make_answerer(settings, self.analyzer, self.store.embedder)
         self._organisations: dict[tuple[int, Labels | None], list[Organisation]] = {}
 
     def refresh(self) -> None:
@@ -164,7 +164,10 @@ class Assistant:
                 citations = [
                     cited(self.history, p, snapshot, labels, today) for p in item.citations
                 ]
-                answer = Answer(item.text, item.answered, citations, item.language, item.closest)
+                answer = Answer(
+                    item.text, item.answered, citations, item.language, item.closest,
+                    item.generation,
+                )  # fmt: skip
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item

@@ -152,6 +152,15 @@ class CitationOut(BaseModel):
         return cls.model_validate(citation)
 
 
+class GenerationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    shown: list[str] = Field(description="Generated sentences shown, each checked.")
+    removed: int = Field(description="Generated sentences held back by the check.")
+    fell_back: bool = Field(description="True when the quoted answer was given instead.")
+    reason: str | None = Field(description="Why it fell back.")
+
+
 class ChatResponse(BaseModel):
     model_config = ConfigDict(
         from_attributes=True, json_schema_extra={"examples": [examples.CHAT_RESPONSE]}
@@ -168,6 +177,12 @@ class ChatResponse(BaseModel):
         False, description="True when no passage answers outright and [1] is the nearest one."
     )
     citations: list[CitationOut]
+    generation: GenerationOut | None = Field(
+        default=None,
+        description="With a language model configured: the generated sentences shown (each "
+        "checked against what it cites), how many were held back, and whether the quoted "
+        "answer was given instead. None without one.",
+    )
 
     @classmethod
     def of(cls, answer: Answer) -> ChatResponse:
@@ -213,6 +228,11 @@ class HealthOut(BaseModel):
     worker: int = Field(description="The answering server process (one of `serve --workers`).")
     generation: int | None = Field(
         default=None, description="The catalogue generation this process last searched."
+    )
+    generator: dict[str, int] | None = Field(
+        default=None,
+        description="With a language model configured, counts since start: answers, sentences "
+        "shown and held back, fallbacks to the quoted answer, model server errors.",
     )
 
 
