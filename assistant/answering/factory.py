@@ -22,4 +22,4 @@ def make_answerer(settings: Settings, analyzer: Analyzer, embedder: Embeddings) 
     model = OpenAIChatModel(
         settings.generator_url, settings.generator_model, key, settings.generator_timeout
     )
-    return GeneratingAnswerer(extractive, model, load_guard(analyzer, embedder))
+    return GeneratingAnswerer(extractive, model, load_guard(settings, embedder, analyzer))
