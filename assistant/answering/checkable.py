@@ -105,6 +105,7 @@ NEGATIONS = frozenset(
         "cannot",
     ]
 )
+NEGATION_WINDOW = 3  # words either side of a negation that say what it denies
 QUOTATION = re.compile(r"[“”\"«»]([^“”\"«»]{3,}?)[“”\"«»]|(?<![\w])'([^']{3,}?)'(?![\w])")
 
 
@@ -197,6 +198,17 @@ def english_bodies(swedish: list[tuple[str, str]]) -> set[str]:
 
 def negated(text: str) -> bool:
     return bool(NEGATIONS.intersection(re.findall(r"\w+", text.lower()))) or "n't" in text
+
+
+def negation_scopes(text: str, window: int = NEGATION_WINDOW) -> list[list[str]]:
+    """The words around each negation, `window` either side: what it denies ("ska inte
+    behandla sina medlemmar" is not "om det inte finns sakliga skäl")."""
+    words = re.findall(r"\w+", text.lower())
+    return [
+        words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
+        for i, word in enumerate(words)
+        if word in NEGATIONS
+    ]
 
 
 def quotations(sentence: str) -> list[str]:

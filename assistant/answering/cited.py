@@ -74,10 +74,11 @@ class CitedText:
 
     def coverage(self, sentence: str, analyzer: Analyzer) -> float | None:
         """The share of the sentence's content words the cited sentences hold (their headings
-        for less), measured as the extractive answerer measures a question's; None when no
-        word could be found in Swedish text (an English sentence of words the glossary does
-        not know)."""
-        question = Question(sentence, self.vocabulary, language_of(sentence))
+        for less), measured as the extractive answerer measures a question's; None for an
+        English sentence, or one with no content words."""
+        if language_of(sentence) == "en":
+            return None  # English words are not found in Swedish text; the facts are
+        question = Question(sentence, self.vocabulary, "sv")
         terms = QuestionTerms.of(question, analyzer, CONTEXT_CREDIT)
         if not terms.weights:
             return None
@@ -87,6 +88,22 @@ class CitedText:
         """The sentence's content words no cited sentence holds in any form."""
         found = set().union(*(u.words | u.context for u in self.units))
         return [w for w in dict.fromkeys(analyzer.words(sentence)) if match(w, found) < NAME_MATCH]
+
+
+def negation_held(sentence: str, unit: Unit, analyzer: Analyzer) -> bool:
+    """Whether a cited sentence denies what the sentence's negations deny: it has a negation
+    among the same content words. An English sentence's words are not in Swedish text: there
+    the cited sentence's having a negation is all that can be asked."""
+    if not checkable.negated(unit.text):
+        return False
+    if language_of(sentence) == "en":
+        return True
+    theirs = [set(analyzer.words(" ".join(s))) for s in checkable.negation_scopes(unit.text)]
+    for scope in checkable.negation_scopes(sentence):
+        words = analyzer.words(" ".join(scope))
+        if not any(match(w, their) >= NAME_MATCH for w in words for their in theirs):
+            return False
+    return True
 
 
 def facts_missing(sentence: str, cited: CitedText) -> str | None:

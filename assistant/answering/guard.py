@@ -25,8 +25,8 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answering import checkable
 from assistant.answering.checkable import split_sentences
-from assistant.answering.cited import CitedText, facts_missing
-from assistant.language.analysis import Analyzer
+from assistant.answering.cited import CitedText, facts_missing, negation_held
+from assistant.language.analysis import Analyzer, language_of
 from assistant.settings import Settings
 from assistant.types import Passage
 
@@ -35,7 +35,6 @@ __all__ = ["CALIBRATION", "Guard", "Verdict", "calibration_path", "load_guard", 
 log = logging.getLogger(__name__)
 
 CALIBRATION = Path(__file__).with_name("calibration")
-CLOSEST_UNITS = 2  # the cited sentences a sentence's negation is looked for in
 
 
 @dataclass
@@ -51,12 +50,19 @@ class Guard:
     """Checks generated sentences against the passages they cite (see the module's text)."""
 
     def __init__(
-        self, analyzer: Analyzer, embedder: Embeddings, floor: float, min_coverage: float = 0.0
+        self,
+        analyzer: Analyzer,
+        embedder: Embeddings,
+        floor: float,
+        min_coverage: float = 0.0,
+        english_floor: float | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.embedder = embedder
-        self.floor = floor
-        self.min_coverage = min_coverage
+        self.floor = floor  # cosine a sentence needs to its cited text
+        self.min_coverage = min_coverage  # content words a Swedish sentence needs found
+        # An English sentence's cosine to Swedish text runs lower than a Swedish one's.
+        self.english_floor = floor if english_floor is None else english_floor
         self._vectors: dict[str, np.ndarray] = {}  # text → unit vector, across calls
 
     def check(self, sentence: str, passages: list[Passage]) -> Verdict:
@@ -109,22 +115,24 @@ class Guard:
     def _unsupported(
         self, body: str, cited: CitedText, similarities: list[float], coverage: float | None
     ) -> str | None:
-        if checkable.negated(body) and not self._closest_negated(cited, similarities):
+        if checkable.negated(body) and not self._closest_negated(body, cited, similarities):
             return "negation not in the cited text"
         similarity = max(similarities)
-        if similarity < self.floor:
-            return f"not supported (similarity {similarity:.2f} < {self.floor:.2f})"
+        floor = self.english_floor if language_of(body) == "en" else self.floor
+        if similarity < floor:
+            return f"not supported (similarity {similarity:.2f} < {floor:.2f})"
         if coverage is not None and coverage < self.min_coverage:
             missing = cited.missing_words(body, self.analyzer)
             return f"content words not in the cited text: {', '.join(missing) or '(forms)'}"
         return None
 
-    @staticmethod
-    def _closest_negated(cited: CitedText, similarities: list[float]) -> bool:
-        """Whether one of the cited sentences closest to the sentence has a negation (the
-        first similarity is the whole text's, the rest its sentences')."""
-        ranked = sorted(zip(similarities[1:], cited.units, strict=True), key=lambda x: -x[0])
-        return any(checkable.negated(unit.text) for _, unit in ranked[:CLOSEST_UNITS])
+    def _closest_negated(self, body: str, cited: CitedText, similarities: list[float]) -> bool:
+        """Whether the cited sentence closest to the sentence denies what it denies (the first
+        similarity is the whole text's, the rest its sentences')."""
+        if not cited.units:
+            return checkable.negated(cited.text)
+        closest = cited.units[int(np.argmax(similarities[1:]))]
+        return negation_held(body, closest, self.analyzer)
 
     def _similarities(self, body: str, cited: CitedText) -> list[float]:
         """Cosine of the sentence to the cited text as a whole, then to each of its sentences."""
@@ -178,4 +186,10 @@ def load_guard(
             "fit one with `python -m evals guard --fit`."
         )
     fitted = json.loads(path.read_text(encoding="utf-8"))
-    return Guard(analyzer or Analyzer(), embedder, fitted["floor"], fitted["min_coverage"])
+    return Guard(
+        analyzer or Analyzer(),
+        embedder,
+        fitted["floor"],
+        fitted["min_coverage"],
+        fitted["english_floor"],
+    )
