@@ -18,7 +18,7 @@ CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
 # A sentence ends after . ! or ? (and the citations that follow it) before a capital or a
 # digit; not after an abbreviation or a chapter reference's "kap." before its paragraph number.
-SENTENCE_END = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s+[\"'(«“”–\-]?[A-ZÅÄÖÉ0-9\[])")
+SENTENCE_END = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s+[\"'(«“”–\-]?[A-ZÅÄÖÉ0-9])")
 NOT_AN_END = re.compile(r"\b(?:kap|t\.ex|bl\.a|s\.k|dvs|jfr|resp|ca|nr|st|p|kl|prop|dnr)$")
 # Bodies that Swedish writes in lower case: "landstingsfullmäktige", "regionberedningen".
 BODY = re.compile(
@@ -175,7 +175,8 @@ def names(sentence: str) -> list[str]:
         words = run.group(0).split()
         if run.start() == 0 and len(words) == 1 and not words[0].isupper():
             continue
-        found.extend(w for w in words if w.lower() not in STOP_WORDS)
+        # A month is a date's, checked as one: "September" in English is no name.
+        found.extend(w for w in words if w.lower() not in STOP_WORDS | MONTHS.keys())
     return found
 
 
@@ -183,12 +184,12 @@ def bodies(sentence: str) -> list[str]:
     """Bodies in Swedish ("landstingsstyrelsen") or in English ("county council executive
     board"), lower-cased."""
     lowered = sentence.lower()
-    found = [m.group(0) for m in BODY.finditer(lowered)]
-    for english in ENGLISH_BODIES:
+    found = []
+    for english in ENGLISH_BODIES:  # first, so that "planning delegation" is one body
         if re.search(rf"\b{english}\b", lowered):
             found.append(english)
             lowered = lowered.replace(english, " ")
-    return found
+    return found + [m.group(0) for m in BODY.finditer(lowered)]
 
 
 def english_bodies(swedish: list[tuple[str, str]]) -> set[str]:
