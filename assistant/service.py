@@ -164,10 +164,7 @@ class Assistant:
                 citations = [
                     cited(self.history, p, snapshot, labels, today) for p in item.citations
                 ]
-                answer = Answer(
-                    item.text, item.answered, citations, item.language, item.closest,
-                    item.generation,
-                )  # fmt: skip
+                answer = item.answer_with(citations)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item

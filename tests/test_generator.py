@@ -11,11 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from assistant.answering.guard import load_guard
 
 from assistant.answering.chat_model import ModelError, OpenAIChatModel
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.generating import GeneratingAnswerer
+from assistant.answering.guard import load_guard
 from assistant.answering.protocol import Draft, Question
 from assistant.language.analysis import Analyzer
 from tests.conftest import copy_data
