@@ -192,3 +192,22 @@ def test_a_model_server_that_is_down_never_fails_a_question(
         assert httpx.get(f"{live.url}/healthz").json()["generator"]["model_errors"] >= 1
     finally:
         live.stop()
+
+
+def test_sentences_are_released_as_soon_as_they_are_complete() -> None:
+    from assistant.answering.generating import _sentences
+
+    text = (
+        "Landstingsfullmäktige antar policyn [1]. Det gäller t.ex. när man reser. [2] Sedan:\n"
+        "- ett [1]\n- två [2]\n1. Tre saker. Fyra"
+    )
+    released = list(_sentences(iter(text[i : i + 3] for i in range(0, len(text), 3))))
+    assert released == [
+        ("Landstingsfullmäktige antar policyn [1].", False),
+        ("Det gäller t.ex. när man reser. [2]", False),
+        ("Sedan:", False),
+        ("- ett [1]", True),
+        ("- två [2]", True),
+        ("1. Tre saker.", True),
+        ("Fyra", False),
+    ]
