@@ -106,12 +106,9 @@ class Assistant:
     def stream(
         self, messages: list[Message], filters: Filters | None = None, language: Language = "sv"
     ) -> Iterator[str | Answer]:
-        """The answer's text in pieces as the answerer writes it, then the whole `Answer`.
-
-        A question that cannot be answered as asked raises on the first piece, before an edge
-        has started a stream. `language` frames a question whose words do not tell its own
-        (the asker's page's language, say).
-        """
+        """The answer's text in pieces as the answerer writes it, then the whole `Answer`; a
+        refused question raises on the first piece, before an edge has started a stream.
+        `language` frames a question whose words do not tell its own (the page's, say)."""
         for item in self._answer(messages, filters, language):
             yield item.answer if isinstance(item, Response) else item
 
@@ -258,7 +255,9 @@ class Assistant:
     def warm_up(self) -> None:
         """Build the search snapshot and run one question, so the first real one is fast."""
         self.retriever.snapshot()
-        self.ask([Message("user", "Vem antar policyn?")])
+        answerer, self.answerer = self.answerer, getattr(self.answerer, "extractive", self.answerer)
+        self.ask([Message("user", "Vem antar policyn?")])  # quoted: no language model is asked
+        self.answerer = answerer
 
     def organisations(self, labels: Labels | None = None) -> list[Organisation]:
         """The organisations of the documents a caller may read, each known by its own words."""

@@ -12,6 +12,8 @@ from typing import Protocol
 
 import openai
 
+MAX_TOKENS = 600  # an answer of a few paragraphs; a model that rambles is cut off
+
 
 class ModelError(RuntimeError):
     """The model server did not give a usable reply."""
@@ -38,6 +40,7 @@ class OpenAIChatModel:
                 messages=messages,  # type: ignore[arg-type]
                 stream=True,
                 temperature=0,
+                max_tokens=MAX_TOKENS,
             )
             for chunk in chunks:
                 if chunk.choices and chunk.choices[0].delta.content:
