@@ -72,7 +72,9 @@ def test_chat_answers_with_verbatim_citations(server: LiveServer) -> None:
         "status",
         "text",
         "score",
+        "link",
     }
+    assert first["link"].startswith(f"/chat/source/{DALARNA}/1#p")
     assert first["document"] == DALARNA and first["organisation"] == "Landstinget Dalarna"
     assert first["version"].startswith("v1") and first["status"] == "in_force"
     assert first["version"].endswith(first["effective_date"])

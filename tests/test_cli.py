@@ -80,6 +80,8 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
         "version",
         "text",
         "score",
+        "version_number",
+        "position",
     }
     assert citation["document"] == "dalarna-internationell-policy"
 

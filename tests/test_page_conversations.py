@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
 from assistant.storage.conversations import ConversationStore
-from tests.browser_page import ask_on_page, settled
+from tests.browser_page import ask_on_page, new_conversation, settled
 from tests.live_server import LiveServer
 
 QUESTION = "Vem antar den internationella policyn i Dalarna?"
 OTHER_QUESTION = "Vilka nätverk är Landstinget Dalarna medlem i?"
-STORAGE = "policy-assistant"  # the page's key in the browser's local storage
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,8 @@ def test_recent_conversations_are_listed_reopened_and_deleted(browser, own_serve
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = sign_in(context, own_server, "reader-key")  # a new browser: a new conversation
+    page = sign_in(context, own_server, "reader-key")  # in the conversation the user was in
+    new_conversation(page)
     ask_on_page(page, "Vilka är de strategiska målen för det internationella arbetet i Jönköping?")
     settled(page)
     before = listed(page)
@@ -104,27 +105,74 @@ def test_recent_conversations_are_listed_reopened_and_deleted(browser, own_serve
     context.close()
 
 
+def reopen_event(server: LiveServer, headers: dict, conversation_id: str) -> str:
+    """The page's own "reopen" event, sent straight to Gradio's queue with a chosen id."""
+    from tests.test_security_page_files import run_event
+
+    with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
+        config = client.get("/chat/config").json()
+        recent = next(
+            c["id"] for c in config["components"] if c["props"].get("elem_id") == "pa-recent"
+        )
+        index = next(
+            n
+            for n, d in enumerate(config["dependencies"])
+            if d["inputs"][:1] == [recent] and any(t[1] == "input" for t in d["targets"])
+        )
+        language = len(config["dependencies"][index]["inputs"]) - 1
+        return run_event(client, index, [conversation_id, *["sv"] * language])
+
+
 def test_nobody_sees_anothers_conversations(browser, own_server: LiveServer) -> None:
-    """Another user, even holding the first user's browser storage (the conversation's id),
-    finds nothing: not in the chat, not in the list."""
+    """Another user, holding the first user's conversation id, finds nothing: not in the chat,
+    not in the list, not through the page's own events, not in an export."""
     from playwright.sync_api import expect
 
     first = browser.new_context(viewport={"width": 1366, "height": 900})
     page = sign_in(first, own_server, "reader-key")
     ask_on_page(page, "Vem ansvarar för uppföljningen av den internationella policyn?")
     settled(page)
-    stolen = page.evaluate(f"() => localStorage.getItem({STORAGE!r})")
-    assert stolen
+    link = page.locator("#pa-export").get_attribute("href") or ""
+    conversation_id = link.split("export/")[1].split("?")[0]
     first.close()
 
+    theirs = reopen_event(own_server, {"Authorization": "Bearer another-key"}, conversation_id)
+    assert "uppföljningen" not in theirs
+    exported = httpx.get(
+        f"{own_server.url}/chat/export/{conversation_id}",
+        headers={"Authorization": "Bearer another-key"},
+    )
+    assert exported.status_code == 404 and "uppföljningen" not in exported.text
     second = browser.new_context(viewport={"width": 1366, "height": 900})
     other = sign_in(second, own_server, "another-key")
-    other.evaluate(f"v => localStorage.setItem({STORAGE!r}, v)", stolen)
-    other.reload()
-    settled(other)
-    expect(other.locator("#pa-ask")).to_have_text("Fråga")
     expect(other.locator("#pa-chat")).not_to_contain_text("uppföljningen")
     assert listed(other) == []
+    second.close()
+
+
+def test_on_an_open_page_each_browser_keeps_its_own(browser, open_server: LiveServer) -> None:
+    """Without keys, a browser's conversations are its own, by the random id of its cookie."""
+    from playwright.sync_api import expect
+
+    first = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = first.new_page()
+    page.goto(f"{open_server.url}/chat/")
+    expect(page.locator("#pa-ask")).to_have_text("Fråga", timeout=30_000)
+    settled(page)
+    ask_on_page(page, QUESTION)
+    settled(page)
+    page.reload()
+    expect(page.locator("#pa-chat")).to_contain_text("landstingsfullmäktige som antar")
+    cookie = next(c for c in first.cookies() if c["name"] == "policy_assistant_browser")
+    assert cookie["httpOnly"] and len(cookie["value"]) >= 20
+    second = browser.new_context(viewport={"width": 1366, "height": 900})
+    other = second.new_page()
+    other.goto(f"{open_server.url}/chat/")
+    expect(other.locator("#pa-ask")).to_have_text("Fråga", timeout=30_000)
+    settled(other)
+    expect(other.locator("#pa-chat")).not_to_contain_text("landstingsfullmäktige som antar")
+    assert listed(other) == []
+    first.close()
     second.close()
 
 
@@ -147,8 +195,6 @@ def test_conversations_unused_longer_than_kept_are_gone(tmp_path: Path) -> None:
 def test_a_conversation_is_exported_with_its_citations(browser, own_server: LiveServer) -> None:
     """Its owner downloads it as Markdown: questions, answers, each citation with its verbatim
     paragraph and a link to it; the same link gives anyone else nothing."""
-    import httpx
-
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = sign_in(context, own_server, "reader-key")
     ask_on_page(page, QUESTION)

@@ -239,7 +239,7 @@ def document_choices(server: LiveServer, key: str) -> list[str]:
     """The document filter's choices, as a signed-in user's browser shows them."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser_page import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser_page import CHROMIUM, CHROMIUM_ARGS, open_filters
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -249,6 +249,7 @@ def document_choices(server: LiveServer, key: str) -> list[str]:
             page.locator("#key").fill(key)
             page.locator("#signin").click()
             expect(page.locator("#pa-ask")).to_have_text("Fråga", timeout=30_000)
+            open_filters(page)
             page.locator("#pa-document input").click()
             # The choices arrive with the page, per session: wait for them.
             expect(page.get_by_role("option", name="Riktlinje för friskvård")).to_be_visible()

@@ -17,7 +17,6 @@ import httpx
 import pytest
 
 from evals.servers import free_port
-from tests.browser_page import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import copy_data
 from tests.live_server import LiveServer, start_server
 from tests.test_chat_page import QUESTION
@@ -178,18 +177,6 @@ def test_only_the_configured_intranet_may_frame_the_chat(embedded: LiveServer, i
 
 
 # ---- in a real browser ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, url: str, allowed: tuple[str, ...], **context_options):

@@ -2,9 +2,10 @@
 connection does not lose them.
 
 Each conversation belongs to one owner (the signed-in user, or on an open page the browser's
-own random id) and is found only with it. With it are kept the document versions its answers
-cited, so that a conversation is reopened only while its owner may still read every one of
-them. Conversations unused for `keep_days` are removed.
+own random id) and is found only with it; an owner of None (a browser without its id) has
+none. With it are kept the document versions its answers cited, so that a conversation is
+reopened only while its owner may still read every one of them, and which conversation each
+owner is in. Conversations unused for `keep_days` are removed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ CONVERSATIONS = Table(
     Column("cited", Text, nullable=False, server_default="[]"),  # [[doc_id, version], …]
     Index("conversations_by_owner", "owner", "updated_at"),
 )
+CURRENT = Table(  # the conversation each owner is in, reopened on their next load
+    "current_conversations",
+    SCHEMA,
+    Column("owner", Text, primary_key=True),
+    Column("conversation_id", Text, nullable=False),
+)
 TITLE_CHARS = 80
 LISTED = 20  # the most recent conversations a list shows
 
@@ -51,13 +58,15 @@ class ConversationStore:
 
     def save(
         self,
-        owner: str,
+        owner: str | None,
         conversation_id: str | None,
         messages: list[dict],
         cited: list[tuple[str, str]],
-    ) -> str:
+    ) -> str | None:
         """Store `messages` as the owner's conversation `conversation_id` (a new one when it is
-        None or not the owner's); returns its id."""
+        None or not the owner's); returns its id (None: no owner, nothing kept)."""
+        if owner is None:
+            return None
         now = time.time()
         title = _title(messages)
         values = {
@@ -83,8 +92,10 @@ class ConversationStore:
             db.execute(CONVERSATIONS.insert().values(id=new_id, **values))
         return new_id
 
-    def recent(self, owner: str, limit: int = LISTED) -> list[Conversation]:
+    def recent(self, owner: str | None, limit: int = LISTED) -> list[Conversation]:
         """The owner's conversations, the most recently used first (without their messages)."""
+        if owner is None:
+            return []
         since = time.time() - self.keep_seconds
         query = (
             select(CONVERSATIONS.c.id, CONVERSATIONS.c.title, CONVERSATIONS.c.updated_at)
@@ -96,8 +107,10 @@ class ConversationStore:
             rows = db.execute(query).all()
         return [Conversation(row.id, row.title, row.updated_at) for row in rows]
 
-    def get(self, owner: str, conversation_id: str) -> Conversation | None:
+    def get(self, owner: str | None, conversation_id: str) -> Conversation | None:
         """The owner's conversation, or None when there is none of that id that is theirs."""
+        if owner is None:
+            return None
         since = time.time() - self.keep_seconds
         query = select(CONVERSATIONS).where(
             CONVERSATIONS.c.id == conversation_id,
@@ -111,7 +124,9 @@ class ConversationStore:
         cited = [(doc, version) for doc, version in json.loads(row.cited)]
         return Conversation(row.id, row.title, row.updated_at, json.loads(row.messages), cited)
 
-    def delete(self, owner: str, conversation_id: str) -> bool:
+    def delete(self, owner: str | None, conversation_id: str) -> bool:
+        if owner is None:
+            return False
         with self.db.transaction() as db:
             removed = db.execute(
                 delete(CONVERSATIONS).where(
@@ -119,6 +134,21 @@ class ConversationStore:
                 )
             )
         return bool(removed.rowcount)
+
+    def current(self, owner: str | None) -> str | None:
+        """The conversation the owner is in, if any."""
+        if owner is None:
+            return None
+        with self.db.transaction() as db:
+            return db.scalar(select(CURRENT.c.conversation_id).where(CURRENT.c.owner == owner))
+
+    def set_current(self, owner: str | None, conversation_id: str | None) -> None:
+        if owner is None:
+            return
+        with self.db.transaction() as db:
+            db.execute(delete(CURRENT).where(CURRENT.c.owner == owner))
+            if conversation_id is not None:
+                db.execute(CURRENT.insert().values(owner=owner, conversation_id=conversation_id))
 
 
 def _title(messages: list[dict]) -> str:

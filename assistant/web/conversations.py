@@ -10,6 +10,7 @@ from assistant.storage.conversations import Conversation
 from assistant.types import Labels
 from assistant.web.runtime import NotReadyError, Runtime
 
+BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{20,64}")
 SOURCE_LINK = re.compile(r"\]\((source/[^)\s]+)\)")
 
 
@@ -47,8 +48,9 @@ def as_markdown(conversation: Conversation, page_url: str, words: dict[str, str]
     return "\n\n".join(parts) + "\n"
 
 
-def owner_of(runtime: Runtime, user: str | None, browser: str | None) -> str:
-    """Whose conversations: the signed-in user's; on an open page (no keys), the browser's."""
-    if runtime.settings.api_keys and user:
-        return f"user:{user}"
-    return f"browser:{browser}"
+def owner_of(runtime: Runtime, user: str | None, browser: str | None) -> str | None:
+    """Whose conversations: the signed-in user's; on an open page (no keys), the browser's,
+    by the random id of its cookie (None without one: nothing is kept)."""
+    if runtime.settings.api_keys:
+        return f"user:{user}" if user else None
+    return f"browser:{browser}" if browser and BROWSER_ID.fullmatch(browser) else None

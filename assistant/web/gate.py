@@ -7,6 +7,7 @@ Plain ASGI middleware, added by `create_app`; none of it loads anything.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 
 from fastapi import Request
@@ -16,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.settings import Settings
 from assistant.web.paths import public, route_path
-from assistant.web.security import PEER_SCOPE_KEY
+from assistant.web.security import BROWSER_COOKIE, PEER_SCOPE_KEY
 
 # Gradio routes the page never uses, among them every one that serves or takes a file: they
 # answer 404 whoever asks, so no browser input can become a file the server hands out.
@@ -79,6 +80,12 @@ class PageGate:
                 return
             await refusal(scope, receive, send)
             return
+        if (
+            self.user is None
+            and path in PAGE_PATHS
+            and BROWSER_COOKIE not in Request(scope).cookies
+        ):
+            send = _with_browser_id(scope, send)
         await self.app(scope, receive, send)
 
     def _refusal(self, scope: Scope, path: str) -> Response | None:
@@ -132,3 +139,19 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _with_browser_id(scope: Scope, send: Send) -> Send:
+    """On an open page, the browser's own random id in a cookie: whose conversations are whose
+    (see page/recent.py). Never read from anything but this cookie."""
+    cookie = (
+        f"{BROWSER_COOKIE}={secrets.token_urlsafe(24)}; Path={public(scope, '/')}; "
+        f"Max-Age={400 * 86400}; HttpOnly; SameSite=Lax"
+    )
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message).append("Set-Cookie", cookie)
+        await send(message)
+
+    return sending

@@ -33,21 +33,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from assistant.web.schemas import RequestBody
+from assistant.web.schemas import RequestBody, no_switch
 
 MODEL = "policy-assistant"
 NOT_SAMPLED = "the answer is quoted from the documents, not sampled"
 NO_TOOLS = "tool calling is not supported: answers come from the documents"
 
 
-def _no_switch(value: Any) -> Any:
-    """A number, as the schema says: true and false are no numbers."""
-    if isinstance(value, bool):
-        raise ValueError("a number, not true or false")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_no_switch)]
+Number = Annotated[float, BeforeValidator(no_switch)]
 
 
 def _absent(value: Any) -> bool:

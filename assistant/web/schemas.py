@@ -14,7 +14,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
     field_validator,
 )
 
@@ -255,10 +254,21 @@ class FeedbackListOut(BaseModel):
     feedback: list[FeedbackOut]
 
 
+def no_switch(value: Any) -> Any:
+    """A number, as the schema says: true and false are no numbers."""
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+# A whole number as JSON Schema has it: 60 or 60.0, never true or false.
+WholeNumber = Annotated[int, BeforeValidator(no_switch)]
+
+
 class WidgetTokenRequest(RequestBody):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.WIDGET_TOKEN_REQUEST]})
 
-    expires_in: StrictInt = Field(
+    expires_in: WholeNumber = Field(
         default=60, ge=1, le=600, description="Seconds the token may be exchanged within."
     )
 

@@ -150,6 +150,7 @@ admin = Depends(require_admin)
 # ---- the chat page: the same keys, or the intranet's sign-on through its reverse proxy ----
 
 SESSION_COOKIE = "policy_assistant_session"
+BROWSER_COOKIE = "policy_assistant_browser"  # an open page's browser: its random id
 PEER_SCOPE_KEY = "policy_assistant.peer"  # the address the connection really came from
 USER_SCOPE_KEY = "policy_assistant.user"  # the page's user, once settled for this request
 

@@ -56,9 +56,6 @@ class Components:
     conversation: gr.State
     feedback_ids: gr.State  # chat message index → feedback record id
     record: gr.State  # the saved conversation's id and the versions its answers cited
-    # The browser's own id (the owner of its conversations on an open page) and the
-    # conversation it is in, kept in its local storage across reloads and restarts.
-    browser: gr.BrowserState
     language_choice: gr.Radio
     header: gr.Markdown
     filters: gr.Accordion
@@ -122,10 +119,6 @@ def _components(signed_in: bool) -> Components:
     sv = TEXTS["sv"]
     language, conversation, feedback_ids = gr.State("sv"), gr.State([]), gr.State({})
     record = gr.State(dict(NEW))
-    # Gradio encrypts what it keeps in local storage; nothing kept there is secret (the
-    # browser's own random id and a conversation id, both checked against the owner), and one
-    # fixed key lets every worker and restart read it.
-    browser = gr.BrowserState({}, storage_key="policy-assistant", secret="policy-assistant")
     header = gr.Markdown(sv["header"])
     # One control in front of the filters, so that on a phone the question is on the first screen.
     with gr.Accordion(sv["filters"], open=False, elem_id="pa-filters") as filters, gr.Row():
@@ -168,7 +161,7 @@ def _components(signed_in: bool) -> Components:
         sv["sign_out"], link="logout", size="sm", visible=signed_in, elem_id="pa-sign-out"
     )
     return Components(
-        language, conversation, feedback_ids, record, browser, language_choice, header, filters,
+        language, conversation, feedback_ids, record, language_choice, header, filters,
         organisation, document, as_of, chatbot, notice, question, ask, comment, send_comment,
         clear, recent, forget, export, sign_out,
     )  # fmt: skip
@@ -199,8 +192,8 @@ def _wire(c: Components, handlers: PageHandlers, blocks: gr.Blocks) -> None:
     outputs = [c.chatbot, c.conversation, c.question, c.notice, c.record]
     saved = (
         recent.remember,
-        [c.conversation, c.record, c.browser, c.language],
-        [c.record, c.browser, c.recent, c.export],
+        [c.conversation, c.record, c.language],
+        [c.record, c.recent, c.export],
     )
     c.ask.click(handlers.answer, inputs, outputs, api_name="ask").then(
         *saved, api_visibility=PRIVATE
@@ -243,7 +236,7 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
     """Starting over, reopening, deleting, and the conversation restored on load."""
     new_conversation = (
         recent.start_over,
-        [c.browser, c.language],
+        [c.language],
         [
             c.chatbot,
             c.conversation,
@@ -251,7 +244,6 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
             c.notice,
             c.question,
             c.record,
-            c.browser,
             c.recent,
             c.export,
         ],
@@ -260,20 +252,19 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
     c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
     c.recent.input(
         recent.reopen,
-        [c.recent, c.browser, c.language],
-        [c.chatbot, c.conversation, c.record, c.feedback_ids, c.browser, c.notice, c.export],
+        [c.recent, c.language],
+        [c.chatbot, c.conversation, c.record, c.feedback_ids, c.notice, c.export],
         api_visibility=PRIVATE,
     )
     c.forget.click(
         recent.forget,
-        [c.recent, c.record, c.browser, c.language],
+        [c.recent, c.record, c.language],
         [
             c.recent,
             c.chatbot,
             c.conversation,
             c.record,
             c.feedback_ids,
-            c.browser,
             c.notice,
             c.export,
         ],
@@ -281,7 +272,7 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
     )
     loaded.then(
         recent.restore,
-        [c.browser, c.language],
-        [c.chatbot, c.conversation, c.record, c.browser, c.recent, c.export],
+        [c.language],
+        [c.chatbot, c.conversation, c.record, c.recent, c.export],
         api_visibility=PRIVATE,
     )

@@ -1,17 +1,16 @@
 """The chat page's recent conversations: saved after each answer, listed, reopened, deleted.
 
 A conversation belongs to the signed-in user, or on an open page (no keys) to the browser,
-known by a random id kept in its local storage. The browser also remembers which conversation
-it was in, so a reload or a restart opens it again. Nothing is found without its owner, and a
-conversation is reopened only while its owner may still read every version its answers cited.
+known by a random id in a cookie the gate sets. The server remembers which conversation its
+owner is in, so a reload or a restart opens it again. Nothing the browser sends names a
+conversation but the list's choice, which is looked up under its owner; and a conversation is
+reopened only while its owner may still read every version its answers cited.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import gradio as gr
 
@@ -19,6 +18,7 @@ from assistant.storage.conversations import Conversation
 from assistant.web.conversations import may_open, owner_of
 from assistant.web.page.texts import TEXTS
 from assistant.web.runtime import Runtime
+from assistant.web.security import BROWSER_COOKIE
 
 NEW = {"id": None, "cited": []}  # the page's record of a conversation not yet saved
 
@@ -27,112 +27,93 @@ class RecentConversations:
     def __init__(self, runtime: Runtime, labels_of) -> None:
         self.runtime = runtime
         self.labels_of = labels_of  # (request) → the user's access labels
+        self.store = runtime.conversations
 
-    def restore(self, browser: dict | None, lang: str, request: gr.Request) -> tuple:
-        """On load: (chat, conversation, record, browser, list) with the conversation this
-        browser was in, if its owner may still open it."""
-        browser = dict(browser or {})
-        browser.setdefault("id", secrets.token_urlsafe(16))
-        owner = self.owner(request, browser)
-        opened = self._openable(owner, browser.get("conversation"), request)
+    def restore(self, lang: str, request: gr.Request) -> tuple:
+        """On load: (chat, conversation, record, list, export) with the conversation its owner
+        was in, if they may still open it."""
+        owner = self.owner(request)
+        opened = self._openable(owner, self.store.current(owner), request)
         if opened is None:
-            browser["conversation"] = None
-            listing = self.listing(owner, None, lang)
-            return [], [], dict(NEW), browser, listing, export_link(None, browser, lang)
+            return [], [], dict(NEW), self.listing(owner, None, lang), export_link(None, lang)
         record = {"id": opened.id, "cited": opened.cited}
         return (
-            opened.messages, opened.messages, record, browser,
-            self.listing(owner, opened.id, lang), export_link(opened.id, browser, lang),
+            opened.messages, opened.messages, record, self.listing(owner, opened.id, lang),
+            export_link(opened.id, lang),
         )  # fmt: skip
 
-    def remember(
-        self,
-        messages: list[dict],
-        record: dict,
-        browser: dict | None,
-        lang: str,
-        request: gr.Request,
-    ) -> tuple:
-        """After an answer: (record, browser, list) with the conversation saved."""
-        browser = dict(browser or {})
+    def remember(self, messages: list[dict], record: dict, lang: str, request: gr.Request) -> tuple:
+        """After an answer: (record, list, export) with the conversation saved."""
         if not messages:
-            return record, browser, gr.update(), gr.update()
-        browser.setdefault("id", secrets.token_urlsafe(16))
-        owner = self.owner(request, browser)
-        saved = self.runtime.conversations.save(
-            owner, record.get("id"), messages, [tuple(c) for c in record.get("cited", [])]
-        )
-        browser["conversation"] = saved
+            return record, gr.update(), gr.update()
+        owner = self.owner(request)
+        cited = [tuple(c) for c in record.get("cited", [])]
+        saved = self.store.save(owner, record.get("id"), messages, cited)
+        self.store.set_current(owner, saved)
         listing = self.listing(owner, saved, lang)
-        return {**record, "id": saved}, browser, listing, export_link(saved, browser, lang)
+        return {**record, "id": saved}, listing, export_link(saved, lang)
 
-    def reopen(self, chosen: str, browser: dict | None, lang: str, request: gr.Request) -> tuple:
-        """(chat, conversation, record, feedback ids, browser, notice) for the chosen one."""
-        browser = dict(browser or {})
-        owner = self.owner(request, browser)
+    def reopen(self, chosen: str, lang: str, request: gr.Request) -> tuple:
+        """(chat, conversation, record, feedback ids, notice, export) for the chosen one."""
+        owner = self.owner(request)
         opened = self._openable(owner, chosen, request) if chosen else None
+        self.store.set_current(owner, opened.id if opened else None)
         if opened is None:
             notice = gr.update(value=TEXTS[lang]["cannot_reopen"], visible=bool(chosen))
-            browser["conversation"] = None
-            return [], [], dict(NEW), {}, browser, notice, export_link(None, browser, lang)
+            return [], [], dict(NEW), {}, notice, export_link(None, lang)
         record = {"id": opened.id, "cited": opened.cited}
-        browser["conversation"] = opened.id
-        hidden, link = gr.update(visible=False), export_link(opened.id, browser, lang)
-        return opened.messages, opened.messages, record, {}, browser, hidden, link
+        hidden, link = gr.update(visible=False), export_link(opened.id, lang)
+        return opened.messages, opened.messages, record, {}, hidden, link
 
-    def forget(
-        self, chosen: str, record: dict, browser: dict | None, lang: str, request: gr.Request
-    ) -> tuple:
+    def forget(self, chosen: str, record: dict, lang: str, request: gr.Request) -> tuple:
         """Delete the chosen conversation: (list, chat, conversation, record, feedback ids,
-        browser, notice); the chat empties when it was the one shown."""
-        browser = dict(browser or {})
-        owner = self.owner(request, browser)
-        removed = bool(chosen) and self.runtime.conversations.delete(owner, chosen)
+        notice, export); the chat empties when it was the one shown."""
+        owner = self.owner(request)
+        removed = bool(chosen) and self.store.delete(owner, chosen)
         notice = gr.update(value=TEXTS[lang]["deleted"], visible=removed)
         if removed and record.get("id") == chosen:
-            browser["conversation"] = None
-            listing = self.listing(owner, None, lang)
-            link = export_link(None, browser, lang)
-            return listing, [], [], dict(NEW), {}, browser, notice, link
+            listing, link = self.listing(owner, None, lang), export_link(None, lang)
+            return listing, [], [], dict(NEW), {}, notice, link
         listing = self.listing(owner, record.get("id"), lang)
         unchanged = gr.update()
-        return listing, unchanged, unchanged, record, unchanged, browser, notice, unchanged
+        return listing, unchanged, unchanged, record, unchanged, notice, unchanged
 
-    def start_over(self, browser: dict | None, lang: str, request: gr.Request) -> tuple:
+    def start_over(self, lang: str, request: gr.Request) -> tuple:
         """A new conversation: (chat, conversation, feedback ids, notice, question, record,
-        browser, list)."""
-        browser = {**(browser or {}), "conversation": None}
-        listing = self.listing(self.owner(request, browser), None, lang) if "id" in browser else []
+        list, export)."""
+        owner = self.owner(request)
+        self.store.set_current(owner, None)
         hidden = gr.update(visible=False)
-        return [], [], {}, hidden, "", dict(NEW), browser, listing, hidden
+        return [], [], {}, hidden, "", dict(NEW), self.listing(owner, None, lang), hidden
 
     def listing(self, owner: str, current: str | None, lang: str) -> Any:
-        choices = [(_label(c), c.id) for c in self.runtime.conversations.recent(owner)]
+        choices = [(_label(c), c.id) for c in self.store.recent(owner)]
         return gr.update(
             choices=[(TEXTS[lang]["no_conversation"], ""), *choices], value=current or ""
         )
 
-    def owner(self, request: gr.Request, browser: dict) -> str:
+    def owner(self, request: gr.Request) -> str:
         name = request.username if request is not None else None
-        return owner_of(self.runtime, name, browser.get("id"))
+        cookies = getattr(request, "cookies", None) or {}
+        return owner_of(self.runtime, name, cookies.get(BROWSER_COOKIE))
 
     def _openable(
         self, owner: str, conversation_id: str | None, request: gr.Request
     ) -> Conversation | None:
         if not conversation_id:
             return None
-        found = self.runtime.conversations.get(owner, conversation_id)
+        found = self.store.get(owner, conversation_id)
         if found is None or not may_open(self.runtime, found, self.labels_of(request)):
             return None
         return found
 
 
-def export_link(conversation_id: str | None, browser: dict, lang: str) -> Any:
+def export_link(conversation_id: str | None, lang: str) -> Any:
     """The export button's link (relative to the chat page), shown once there is something."""
     if not conversation_id:
         return gr.update(visible=False)
-    query = urlencode({"browser": browser.get("id", ""), "lang": lang})
-    return gr.update(link=f"export/{conversation_id}?{query}", visible=True)
+    query = "?lang=en" if lang == "en" else ""
+    return gr.update(link=f"export/{conversation_id}{query}", visible=True)
 
 
 def _label(conversation: Conversation) -> str:

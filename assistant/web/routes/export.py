@@ -1,7 +1,7 @@
 """A conversation exported by its owner: a Markdown file with its answers and citations.
 
-Behind the chat page's door (the gate signs a browser in first). On an open page the browser
-names itself with its own random id (`?browser=`), which the page holds in local storage.
+Behind the chat page's door (the gate signs a browser in first). On an open page the owner is
+the browser, by the random id of its cookie.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse, Response
 from assistant.web.conversations import as_markdown, may_open, owner_of
 from assistant.web.dependencies import RuntimeDep
 from assistant.web.routes.source import reader_labels
-from assistant.web.security import USER_SCOPE_KEY
+from assistant.web.security import BROWSER_COOKIE, USER_SCOPE_KEY
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,9 +31,9 @@ def export(
     conversation_id: Annotated[str, Path(max_length=64)],
     request: Request,
     runtime: RuntimeDep,
-    browser: str | None = None,
     lang: str = "sv",
 ) -> Response:
+    browser = request.cookies.get(BROWSER_COOKIE)
     owner = owner_of(runtime, request.scope.get(USER_SCOPE_KEY), browser)
     found = runtime.conversations.get(owner, conversation_id)
     if found is None or not may_open(runtime, found, reader_labels(runtime, request)):
