@@ -93,17 +93,19 @@ def test_a_decline_stays_the_quoted_answerers(generating_server) -> None:
 
 def test_the_stream_releases_only_checked_sentences_in_order(generating_server) -> None:
     body = {"messages": [{"role": "user", "content": QUESTIONS[0]}], "stream": True}
-    pieces, final = [], None
+    pieces, final, kind = [], None, ""
     with httpx.stream("POST", f"{generating_server.url}/v1/chat", json=body, timeout=300) as r:
         for line in r.iter_lines():
-            if not line.startswith("data: "):
-                continue
-            event = json.loads(line[6:])
-            if "delta" in event:
-                pieces.append(event["delta"])
-            elif "answer" in event:
-                final = event
-    assert final is not None and "".join(pieces) == final["answer"]
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: ") and kind == "delta":
+                pieces.append(json.loads(line[6:])["text"])
+            elif line.startswith("data: ") and kind == "done":
+                final = json.loads(line[6:])
+    assert final is not None and final["generation"] is not None
+    assert "".join(pieces) == final["answer"]  # nothing shown but what the answer holds
+    for sentence in final["generation"]["shown"]:
+        assert sentence in "".join(pieces)
 
 
 def answerer_for(model_server: ModelServer, guard, model=None) -> GeneratingAnswerer:
