@@ -20,7 +20,7 @@ from assistant.answering.conversation import (
     organisations_from_names,
     standalone_question,
 )
-from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.factory import make_answerer
 from assistant.answering.protocol import Answerer, Draft, Question, stream_lines
 from assistant.answering.writing import NO_DOCUMENTS
 from assistant.history.timeline import History, question_date
@@ -90,7 +90,7 @@ class Assistant:
             self.store, self.catalog, self.analyzer, retrieval, settings.snapshot_dir
         )
         self.history = History(self.catalog)
-        self.answerer = answerer or ExtractiveAnswerer(self.analyzer)
+        self.answerer = answerer or make_answerer(settings, self.analyzer, self.store.embedder)
         self._organisations: dict[tuple[int, Labels | None], list[Organisation]] = {}
 
     def refresh(self) -> None:
@@ -106,12 +106,9 @@ class Assistant:
     def stream(
         self, messages: list[Message], filters: Filters | None = None, language: Language = "sv"
     ) -> Iterator[str | Answer]:
-        """The answer's text in pieces as the answerer writes it, then the whole `Answer`.
-
-        A question that cannot be answered as asked raises on the first piece, before an edge
-        has started a stream. `language` frames a question whose words do not tell its own
-        (the asker's page's language, say).
-        """
+        """The answer's text in pieces as the answerer writes it, then the whole `Answer`; a
+        refused question raises on the first piece, before an edge has started a stream.
+        `language` frames a question whose words do not tell its own (the page's, say)."""
         for item in self._answer(messages, filters, language):
             yield item.answer if isinstance(item, Response) else item
 
@@ -164,7 +161,7 @@ class Assistant:
                 citations = [
                     cited(self.history, p, snapshot, labels, today) for p in item.citations
                 ]
-                answer = Answer(item.text, item.answered, citations, item.language, item.closest)
+                answer = item.answer_with(citations)
                 yield Response(answer, query, passages, item.coverage, item.dense)
             else:
                 yield item
@@ -258,7 +255,9 @@ class Assistant:
     def warm_up(self) -> None:
         """Build the search snapshot and run one question, so the first real one is fast."""
         self.retriever.snapshot()
-        self.ask([Message("user", "Vem antar policyn?")])
+        answerer, self.answerer = self.answerer, getattr(self.answerer, "extractive", self.answerer)
+        self.ask([Message("user", "Vem antar policyn?")])  # quoted: no language model is asked
+        self.answerer = answerer
 
     def organisations(self, labels: Labels | None = None) -> list[Organisation]:
         """The organisations of the documents a caller may read, each known by its own words."""

@@ -77,7 +77,25 @@ class PageSettings(BaseSettings):
         return " ".join([*sources, *(o for o in self.embed_origins if o not in sources)])
 
 
-class Settings(PageSettings):
+class GeneratorSettings(BaseSettings):
+    """A site's own language model (an OpenAI-compatible endpoint): part of `Settings`. Unset,
+    answers are quoted from the documents alone."""
+
+    generator_url: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp's "
+        "server, Azure OpenAI), e.g. http://llm.intranet:8080/v1; unset: no generation.",
+    )
+    generator_model: str = Field(default="default", description="The model name to ask for.")
+    generator_api_key: SecretStr | None = Field(
+        default=None, description="The endpoint's key, if it needs one."
+    )
+    generator_timeout: float = Field(
+        default=30, gt=0, description="Seconds to wait for the model before the quoted answer."
+    )
+
+
+class Settings(GeneratorSettings, PageSettings):
     """Every knob a site may turn, read from `POLICY_ASSISTANT_*` variables or `.env`."""
 
     model_config = SettingsConfigDict(

@@ -122,12 +122,23 @@ SOURCES_HEADINGS: dict[tuple[Language, bool], str] = {
 
 
 @dataclass
+class Generation:
+    """What a site's language model wrote for one answer, and what of it was shown."""
+
+    shown: list[str] = field(default_factory=list)  # generated sentences that passed the guard
+    removed: int = 0  # generated sentences the guard held back
+    fell_back: bool = False  # the quoted answer was given instead
+    reason: str | None = None  # why it fell back
+
+
+@dataclass
 class Answer:
     text: str
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     language: Language = "sv"  # the question's language, which the answer's frame follows
     closest: bool = False  # the nearest passage under a caveat, not an outright answer
+    generation: Generation | None = None  # None: no language model is configured
 
     @property
     def sources_heading(self) -> str:

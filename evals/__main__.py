@@ -10,6 +10,7 @@ python -m evals scale-benchmark --source DATA_DIR [--sizes 0 500 2000 all]
 python -m evals hosts-benchmark [--statutes 200] [--clients 8] [--seconds S]
 python -m evals versions-benchmark [--statute DOC] [--questions N]
 python -m evals million-benchmark [--sizes 100000 1000000] [--queries 200]
+python -m evals guard [--fit]
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ MODULES = {
     "scale-benchmark": "evals.scale_benchmark",
     "hosts-benchmark": "evals.hosts_benchmark",
     "million-benchmark": "evals.million_benchmark",
+    "guard": "evals.guard_benchmark",
 }
 
 

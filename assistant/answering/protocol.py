@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant.types import Language, Message, Passage
+from assistant.types import Answer, Citation, Generation, Language, Message, Passage
 
 
 class Vocabulary(Protocol):
@@ -41,6 +41,13 @@ class Draft:
     coverage: float | None = None  # the evidence the decision rested on, for calibration
     dense: float | None = None
     closest: bool = False  # no quote answers outright: the nearest passage, framed as such
+    generation: Generation | None = None  # what a language model wrote, when one did
+
+    def answer_with(self, citations: list[Citation]) -> Answer:
+        """The finished answer, its passages cited as the edges show them."""
+        return Answer(
+            self.text, self.answered, citations, self.language, self.closest, self.generation
+        )
 
 
 def stream_lines(draft: Draft) -> Iterator[str | Draft]:

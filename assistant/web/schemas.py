@@ -15,15 +15,13 @@ from pydantic import (
     Field,
     StrictBool,
     field_validator,
-    model_validator,
 )
 
 from assistant.service import IndexInfo
-from assistant.storage.versions import Status
-from assistant.types import Answer, Citation, Filters, Labels, Message
+from assistant.types import Answer, Filters, Labels, Message
 from assistant.web import examples
 from assistant.web.access import Caller
-from assistant.web.source_links import source_link
+from assistant.web.answer_schemas import CitationOut, GenerationOut
 
 MAX_MESSAGES = 50
 EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
@@ -116,41 +114,6 @@ class ChatRequest(RequestBody):
         return [Message(m.role, m.content) for m in self.messages]
 
 
-class CitationOut(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [examples.CITATION]}
-    )
-
-    id: str = Field(description="The paragraph's id in the index.")
-    document: str = Field(description="The document's id.")
-    title: str
-    organisation: str | None
-    section: str = Field(description="The heading trail of the paragraph.")
-    version: str = Field(description="The document version: number and effective date.")
-    effective_date: str | None = Field(description="The day that version took effect.")
-    status: Status = Field(description="That version's status today.")
-    text: str = Field(description="The paragraph, verbatim.")
-    score: float = Field(description="Retrieval score; higher is more relevant.")
-    link: str = Field(
-        description=(
-            "The paragraph in its document version, highlighted, for a browser signed in to "
-            "the chat page: a path on this server (`/chat/source/{document}/{version}#p{n}`)."
-        )
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _linked(cls, value: Any) -> Any:
-        """A `Citation` is read with its link to the source view."""
-        if isinstance(value, Citation):
-            return {**asdict(value), "link": f"/chat/{source_link(value)}"}
-        return value
-
-    @classmethod
-    def of(cls, citation: Citation) -> CitationOut:
-        return cls.model_validate(citation)
-
-
 class ChatResponse(BaseModel):
     model_config = ConfigDict(
         from_attributes=True, json_schema_extra={"examples": [examples.CHAT_RESPONSE]}
@@ -167,6 +130,12 @@ class ChatResponse(BaseModel):
         False, description="True when no passage answers outright and [1] is the nearest one."
     )
     citations: list[CitationOut]
+    generation: GenerationOut | None = Field(
+        default=None,
+        description="With a language model configured: the generated sentences shown (each "
+        "checked against what it cites), how many were held back, and whether the quoted "
+        "answer was given instead. None without one.",
+    )
 
     @classmethod
     def of(cls, answer: Answer) -> ChatResponse:
@@ -212,6 +181,11 @@ class HealthOut(BaseModel):
     worker: int = Field(description="The answering server process (one of `serve --workers`).")
     generation: int | None = Field(
         default=None, description="The catalogue generation this process last searched."
+    )
+    generator: dict[str, int] | None = Field(
+        default=None,
+        description="With a language model configured, counts since start: answers, sentences "
+        "shown and held back, fallbacks to the quoted answer, model server errors.",
     )
 
 

@@ -27,7 +27,12 @@ def home(request: Request) -> RedirectResponse:
 def healthz(runtime: RuntimeDep) -> JSONResponse:
     """Ready only once the model and the index are loaded; 503 until then."""
     generation = runtime.assistant.retriever.snapshots.generation if runtime.ready else None
+    stats = getattr(runtime.assistant.answerer, "stats", None) if runtime.ready else None
     body = HealthOut(
-        status=runtime.status, detail=runtime.error, worker=os.getpid(), generation=generation
+        status=runtime.status,
+        detail=runtime.error,
+        worker=os.getpid(),
+        generation=generation,
+        generator=stats.as_dict() if stats is not None else None,
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.status == "ready" else 503)
