@@ -80,11 +80,7 @@ class PageGate:
                 return
             await refusal(scope, receive, send)
             return
-        if (
-            self.user is None
-            and path in PAGE_PATHS
-            and BROWSER_COOKIE not in Request(scope).cookies
-        ):
+        if path in PAGE_PATHS and BROWSER_COOKIE not in Request(scope).cookies:
             send = _with_browser_id(scope, send)
         await self.app(scope, receive, send)
 
@@ -142,8 +138,9 @@ class SecurityHeaders:
 
 
 def _with_browser_id(scope: Scope, send: Send) -> Send:
-    """On an open page, the browser's own random id in a cookie: whose conversations are whose
-    (see page/recent.py). Never read from anything but this cookie."""
+    """The browser's own random id in a cookie: which conversation it was in (and on an open
+    page, whose conversations are whose; see page/recent.py). Read from nothing but this
+    cookie."""
     cookie = (
         f"{BROWSER_COOKIE}={secrets.token_urlsafe(24)}; Path={public(scope, '/')}; "
         f"Max-Age={400 * 86400}; HttpOnly; SameSite=Lax"

@@ -1,10 +1,11 @@
 """The chat page's recent conversations: saved after each answer, listed, reopened, deleted.
 
 A conversation belongs to the signed-in user, or on an open page (no keys) to the browser,
-known by a random id in a cookie the gate sets. The server remembers which conversation its
-owner is in, so a reload or a restart opens it again. Nothing the browser sends names a
-conversation but the list's choice, which is looked up under its owner; and a conversation is
-reopened only while its owner may still read every version its answers cited.
+known by a random id in a cookie the gate sets. The server remembers which conversation each of
+the owner's browsers is in, so a reload or a restart opens it again there (another browser
+starts afresh, with the list). Nothing the browser sends names a conversation but the list's
+choice, which is looked up under its owner; and a conversation is reopened only while its
+owner may still read every version its answers cited.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.storage.conversations import Conversation
-from assistant.web.conversations import may_open, owner_of
+from assistant.web.conversations import BROWSER_ID, may_open, owner_of
 from assistant.web.page.texts import TEXTS
 from assistant.web.runtime import Runtime
 from assistant.web.security import BROWSER_COOKIE
@@ -33,7 +34,7 @@ class RecentConversations:
         """On load: (chat, conversation, record, list, export) with the conversation its owner
         was in, if they may still open it."""
         owner = self.owner(request)
-        opened = self._openable(owner, self.store.current(owner), request)
+        opened = self._openable(owner, self.store.current(self.place(request)), request)
         if opened is None:
             return [], [], dict(NEW), self.listing(owner, None, lang), export_link(None, lang)
         record = {"id": opened.id, "cited": opened.cited}
@@ -49,7 +50,7 @@ class RecentConversations:
         owner = self.owner(request)
         cited = [tuple(c) for c in record.get("cited", [])]
         saved = self.store.save(owner, record.get("id"), messages, cited)
-        self.store.set_current(owner, saved)
+        self.store.set_current(self.place(request), saved)
         listing = self.listing(owner, saved, lang)
         return {**record, "id": saved}, listing, export_link(saved, lang)
 
@@ -57,7 +58,7 @@ class RecentConversations:
         """(chat, conversation, record, feedback ids, notice, export) for the chosen one."""
         owner = self.owner(request)
         opened = self._openable(owner, chosen, request) if chosen else None
-        self.store.set_current(owner, opened.id if opened else None)
+        self.store.set_current(self.place(request), opened.id if opened else None)
         if opened is None:
             notice = gr.update(value=TEXTS[lang]["cannot_reopen"], visible=bool(chosen))
             return [], [], dict(NEW), {}, notice, export_link(None, lang)
@@ -82,23 +83,27 @@ class RecentConversations:
         """A new conversation: (chat, conversation, feedback ids, notice, question, record,
         list, export)."""
         owner = self.owner(request)
-        self.store.set_current(owner, None)
+        self.store.set_current(self.place(request), None)
         hidden = gr.update(visible=False)
         return [], [], {}, hidden, "", dict(NEW), self.listing(owner, None, lang), hidden
 
-    def listing(self, owner: str, current: str | None, lang: str) -> Any:
+    def listing(self, owner: str | None, current: str | None, lang: str) -> Any:
         choices = [(_label(c), c.id) for c in self.store.recent(owner)]
         return gr.update(
             choices=[(TEXTS[lang]["no_conversation"], ""), *choices], value=current or ""
         )
 
-    def owner(self, request: gr.Request) -> str:
+    def owner(self, request: gr.Request) -> str | None:
         name = request.username if request is not None else None
-        cookies = getattr(request, "cookies", None) or {}
-        return owner_of(self.runtime, name, cookies.get(BROWSER_COOKIE))
+        return owner_of(self.runtime, name, _browser(request))
+
+    def place(self, request: gr.Request) -> str | None:
+        """The owner in this browser: where "the conversation it was in" is kept."""
+        owner, browser = self.owner(request), _browser(request)
+        return f"{owner} {browser}" if owner and browser else None
 
     def _openable(
-        self, owner: str, conversation_id: str | None, request: gr.Request
+        self, owner: str | None, conversation_id: str | None, request: gr.Request
     ) -> Conversation | None:
         if not conversation_id:
             return None
@@ -106,6 +111,12 @@ class RecentConversations:
         if found is None or not may_open(self.runtime, found, self.labels_of(request)):
             return None
         return found
+
+
+def _browser(request: gr.Request) -> str | None:
+    cookies = getattr(request, "cookies", None) or {}
+    browser = cookies.get(BROWSER_COOKIE)
+    return browser if browser and BROWSER_ID.fullmatch(browser) else None
 
 
 def export_link(conversation_id: str | None, lang: str) -> Any:
