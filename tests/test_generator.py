@@ -177,6 +177,27 @@ def test_a_model_server_killed_mid_stream_gives_the_quoted_answer(
         )
 
 
+def test_a_model_slower_than_allowed_gives_the_quoted_answer(
+    model_server, guard, corpus_assistant
+) -> None:
+    import time
+
+    # Once to leave the prompt in the server's cache (the first piece then comes at once), once
+    # to learn how long the whole reply takes; then allow a third of that: pieces keep coming,
+    # no single wait times out, only the whole-reply deadline stops it.
+    run(answerer_for(model_server, guard), corpus_assistant, QUESTIONS[0])
+    started = time.monotonic()
+    run(answerer_for(model_server, guard), corpus_assistant, QUESTIONS[0])
+    allowed = round((time.monotonic() - started) / 3, 1)
+    assert allowed >= 0.3, "the model wrote too little to be stopped mid-reply"
+    slow = OpenAIChatModel(model_server.url, "smollm2", None, allowed)
+    pieces, draft = run(answerer_for(model_server, guard, slow), corpus_assistant, QUESTIONS[0])
+    assert draft.generation is not None and draft.generation.fell_back
+    assert draft.generation.reason and f"within {allowed:g} s" in draft.generation.reason
+    assert "landstingsfullmäktige som antar" in draft.text.lower()
+    assert "".join(pieces) == draft.text
+
+
 def test_a_model_server_that_is_down_never_fails_a_question(
     tmp_path_factory: pytest.TempPathFactory, corpus_data: Path
 ) -> None:

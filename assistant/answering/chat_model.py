@@ -7,6 +7,7 @@ or empty stream) is one `ModelError`, so the answerer has one thing to fall back
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -32,8 +33,12 @@ class OpenAIChatModel:
             base_url=url, api_key=api_key or "none", timeout=timeout, max_retries=0
         )
         self.model = model
+        self.timeout = timeout
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        # The client's time-out bounds each wait for a piece; this bounds the whole reply, so a
+        # slow model that keeps writing cannot hold a question longer than the setting says.
+        deadline = time.monotonic() + self.timeout
         try:
             chunks = self.client.chat.completions.create(
                 model=self.model,
@@ -43,6 +48,9 @@ class OpenAIChatModel:
                 max_tokens=MAX_TOKENS,
             )
             for chunk in chunks:
+                if time.monotonic() > deadline:
+                    chunks.close()
+                    raise ModelError(f"no complete reply within {self.timeout:g} s")
                 if chunk.choices and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content
         except (openai.OpenAIError, ValueError, KeyError, AttributeError) as error:

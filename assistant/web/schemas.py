@@ -255,13 +255,15 @@ class FeedbackListOut(BaseModel):
 
 
 def no_switch(value: Any) -> Any:
-    """A number, as the schema says: true and false are no numbers."""
+    """A number, as the schema says: true, false and "60" are no numbers."""
     if isinstance(value, bool):
         raise ValueError("a number, not true or false")
+    if isinstance(value, str):
+        raise ValueError("a number, not text")
     return value
 
 
-# A whole number as JSON Schema has it: 60 or 60.0, never true or false.
+# A whole number as JSON Schema has it: 60 or 60.0, never true, false or "60".
 WholeNumber = Annotated[int, BeforeValidator(no_switch)]
 
 
