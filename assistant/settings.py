@@ -91,7 +91,9 @@ class GeneratorSettings(BaseSettings):
         default=None, description="The endpoint's key, if it needs one."
     )
     generator_timeout: float = Field(
-        default=30, gt=0, description="Seconds the model may take for its whole reply before the quoted answer."
+        default=30,
+        gt=0,
+        description="Seconds the model may take for its whole reply before the quoted answer.",
     )
 
 
