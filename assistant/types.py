@@ -131,6 +131,19 @@ class Generation:
     reason: str | None = None  # why it fell back
 
 
+@dataclass(frozen=True)
+class ComparedVersions:
+    """The two versions of a document a "what changed" answer compares: where the edges show
+    every change between them (the answer quotes only the first few)."""
+
+    document: str
+    old: int  # the earlier version's number
+    new: int  # the later version's number
+    old_date: str  # their effective dates (YYYY-MM-DD)
+    new_date: str
+    changes: int  # paragraphs changed, added and removed between them
+
+
 @dataclass
 class Answer:
     text: str
@@ -139,6 +152,7 @@ class Answer:
     language: Language = "sv"  # the question's language, which the answer's frame follows
     closest: bool = False  # the nearest passage under a caveat, not an outright answer
     generation: Generation | None = None  # None: no language model is configured
+    compared: ComparedVersions | None = None  # an answer to "what changed": the versions
 
     @property
     def sources_heading(self) -> str:

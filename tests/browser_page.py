@@ -123,3 +123,24 @@ def serious_violations(page) -> list[str]:
         if v["impact"] in ("serious", "critical")
         for node in v["nodes"]
     ]
+
+
+FOCUS_SHOWN = """() => {
+    const e = document.activeElement, style = getComputedStyle(e);
+    const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+    return outlined || style.boxShadow !== 'none';
+}"""
+
+
+def tab_to(page, selector: str, most: int = 40) -> None:
+    """Press Tab until `selector` has the focus, checking that each stop shows where it is."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(30)
+        if page.evaluate(f"() => document.activeElement.matches({selector!r})"):
+            assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {selector}"
+            return
+        focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        if not focused.startswith("<body"):
+            assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {focused}"
+    raise AssertionError(f"{selector} was not reached with Tab")

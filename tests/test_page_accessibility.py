@@ -13,6 +13,7 @@ from tests.browser_page import (
     open_filters,
     serious_violations,
     settled,
+    tab_to,
     wait_until_answered,
 )
 from tests.live_server import LiveServer
@@ -79,27 +80,6 @@ def test_the_page_has_a_heading_labelled_controls_and_swedish_words(page) -> Non
         "() => document.querySelector('#pa-chat .title[role=button]')"
         ".getAttribute('aria-expanded') === 'true'"
     )
-
-
-FOCUS_SHOWN = """() => {
-    const e = document.activeElement, style = getComputedStyle(e);
-    const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
-    return outlined || style.boxShadow !== 'none';
-}"""
-
-
-def tab_to(page, selector: str, most: int = 40) -> None:
-    """Press Tab until `selector` has the focus, checking that each stop shows where it is."""
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        page.wait_for_timeout(30)
-        if page.evaluate(f"() => document.activeElement.matches({selector!r})"):
-            assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {selector}"
-            return
-        focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
-        if not focused.startswith("<body"):
-            assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {focused}"
-    raise AssertionError(f"{selector} was not reached with Tab")
 
 
 def test_keyboard_only(page, server: LiveServer) -> None:

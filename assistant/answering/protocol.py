@@ -10,7 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant.types import Answer, Citation, Generation, Language, Message, Passage
+from assistant.types import (
+    Answer,
+    Citation,
+    ComparedVersions,
+    Generation,
+    Language,
+    Message,
+    Passage,
+)
 
 
 class Vocabulary(Protocol):
@@ -42,11 +50,18 @@ class Draft:
     dense: float | None = None
     closest: bool = False  # no quote answers outright: the nearest passage, framed as such
     generation: Generation | None = None  # what a language model wrote, when one did
+    compared: ComparedVersions | None = None  # what changed: the two versions compared
 
     def answer_with(self, citations: list[Citation]) -> Answer:
         """The finished answer, its passages cited as the edges show them."""
         return Answer(
-            self.text, self.answered, citations, self.language, self.closest, self.generation
+            self.text,
+            self.answered,
+            citations,
+            self.language,
+            self.closest,
+            self.generation,
+            self.compared,
         )
 
 

@@ -107,6 +107,22 @@ class History:
         after = self.catalog.paragraphs(doc_id, new.version)
         return Changes(record, old, new, compare(before, after) if old else [])
 
+    def between(
+        self, doc_id: str, old_number: int, new_number: int, labels: Labels | None
+    ) -> Changes | None:
+        """What changed from one version to a later one, by their numbers (what an answer about
+        changes names); None unless the reader may read both and both have text."""
+        record = self.record(doc_id, labels)
+        old = record.version(old_number) if record else None
+        new = record.version(new_number) if record else None
+        if record is None or old is None or new is None or old.withdrawn or new.withdrawn:
+            return None
+        if old.order >= new.order:
+            return None
+        before = self.catalog.paragraphs(doc_id, old.version)
+        after = self.catalog.paragraphs(doc_id, new.version)
+        return Changes(record, old, new, compare(before, after))
+
     def version_on(self, doc_id: str, day: date, labels: Labels | None) -> VersionText | None:
         """The version in force on `day` and its paragraphs."""
         record = self.record(doc_id, labels)

@@ -10,9 +10,9 @@ from assistant.answering.protocol import Draft
 from assistant.history.changes import ParagraphChange
 from assistant.history.timeline import Changes, History, Revision
 from assistant.retrieval.snapshot import Snapshot
-from assistant.types import Labels, Language, Passage
+from assistant.types import ComparedVersions, Labels, Language, Passage
 
-MAX_LISTED = 6  # changes quoted in a chat answer; the changes route lists them all
+MAX_LISTED = 6  # changes quoted in a chat answer; the changes view and route list them all
 
 
 def revision_line(revision: Revision, number: int | None, today: date, language: Language) -> str:
@@ -61,7 +61,8 @@ def changes_draft(
     changes: Changes, history: History, snapshot: Snapshot, language: Language
 ) -> Draft:
     """The answer to "what changed in …": counts, then the first changes quoted from both
-    versions with citations of each."""
+    versions with citations of each; the draft names the two versions (`compared`), so that
+    an edge can lead to every change between them."""
     new, old, title = changes.new, changes.old, changes.record.title
     if old is None:
         text = (
@@ -91,7 +92,16 @@ def changes_draft(
     if len(changes.paragraphs) > MAX_LISTED:
         more = len(changes.paragraphs) - MAX_LISTED
         lines.append(f"… and {more} more." if language == "en" else f"… och {more} till.")
-    return Draft("\n".join(lines), True, cited, language)
+    draft = Draft("\n".join(lines), True, cited, language)
+    draft.compared = ComparedVersions(
+        changes.record.doc_id,
+        old.version,
+        new.version,
+        old.effective_date,
+        new.effective_date,
+        len(changes.paragraphs),
+    )
+    return draft
 
 
 def _summary(changes: Changes, language: Language) -> str:

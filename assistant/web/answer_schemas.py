@@ -1,5 +1,5 @@
 """What an answer carries at the API's edge: its citations, each with a link to its paragraph,
-and what a language model wrote for it."""
+what a language model wrote for it, and for "what changed" the versions it compared."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.storage.versions import Status
-from assistant.types import Citation
+from assistant.types import Citation, ComparedVersions
 from assistant.web import examples
-from assistant.web.source_links import source_link
+from assistant.web.source_links import changes_api_link, source_link
 
 
 class CitationOut(BaseModel):
@@ -56,3 +56,26 @@ class GenerationOut(BaseModel):
     removed: int = Field(description="Generated sentences held back by the check.")
     fell_back: bool = Field(description="True when the quoted answer was given instead.")
     reason: str | None = Field(description="Why it fell back.")
+
+
+class ComparedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    document: str = Field(description="The document's id.")
+    old: int = Field(description="The earlier version's number.")
+    new: int = Field(description="The later version's number.")
+    changes: int = Field(description="Paragraphs changed, added and removed between them.")
+    link: str = Field(
+        description=(
+            "Every change between the two versions (the answer quotes the first few): "
+            "`/v1/documents/{id}/changes?from=&to=`, the versions by their effective dates."
+        )
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _linked(cls, value: Any) -> Any:
+        """`ComparedVersions` are read with the link to the changes route."""
+        if isinstance(value, ComparedVersions):
+            return {**asdict(value), "link": changes_api_link(value)}
+        return value

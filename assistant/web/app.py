@@ -22,6 +22,7 @@ from assistant.web.gate import PageGate, SecurityHeaders, TrustedProxy
 from assistant.web.outermost import Api, TooLargeAsJson
 from assistant.web.routes import (
     admin,
+    changes,
     chat,
     documents,
     export,
@@ -88,6 +89,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         user = page_user(runtime)
     # Before the page's mount, which takes the rest of /chat.
     app.include_router(source.router)
+    app.include_router(changes.router)
     app.include_router(export.router)
     _mount_chat_page(app, runtime, user, settings.root_path)
     # The outermost last: the client's address is settled before anything reads it.

@@ -11,7 +11,8 @@ from assistant.types import Labels
 from assistant.web.runtime import NotReadyError, Runtime
 
 BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{20,64}")
-SOURCE_LINK = re.compile(r"\]\((source/[^)\s]+)\)")
+# The page's links to its views (a citation's paragraph, an answer's changes), relative to it.
+VIEW_LINK = re.compile(r"\]\(((?:source|changes)/[^)\s]+)\)")
 
 
 def may_open(runtime: Runtime, conversation: Conversation, labels: Labels) -> bool:
@@ -32,15 +33,17 @@ def may_open(runtime: Runtime, conversation: Conversation, labels: Labels) -> bo
 
 def as_markdown(conversation: Conversation, page_url: str, words: dict[str, str]) -> str:
     """The questions, the answers and each answer's citations, as the page showed them (its
-    Markdown), with the links to the source view made absolute (`page_url` is the chat's)."""
+    Markdown), with the links to the source and changes views made absolute (`page_url` is the
+    chat's)."""
     when = datetime.fromtimestamp(conversation.updated_at).strftime("%Y-%m-%d %H:%M")
     parts = [f"# {words['title']}", f"{when} · {conversation.title}"]
     for message in conversation.messages:
         content = str(message.get("content") or "")
         title = (message.get("metadata") or {}).get("title")
+        if message.get("role") == "assistant":  # the page escaped the text, not its links
+            content = VIEW_LINK.sub(lambda m: f"]({page_url}{m.group(1)})", content)
         if title:
-            linked = SOURCE_LINK.sub(lambda m: f"]({page_url}{m.group(1)})", content)
-            parts.append(f"### {title}\n\n{linked}")
+            parts.append(f"### {title}\n\n{content}")
         elif message.get("role") == "user":
             parts.append(f"## {words['question']}\n\n{content}")
         else:

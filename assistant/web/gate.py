@@ -27,8 +27,9 @@ CLOSED_PAGE_ROUTES = re.compile(
 )
 PAGE_PATHS = {"/chat", "/chat/"}
 LOGOUT_PATHS = {"/chat/logout", "/chat/logout/"}
-# A citation's paragraph in its document, a conversation's export: pages a browser opens.
-OPENED_PATHS = ("/chat/source/", "/chat/export/")
+# A citation's paragraph in its document, the changes between two versions, a conversation's
+# export: pages a browser opens.
+OPENED_PATHS = ("/chat/source/", "/chat/changes/", "/chat/export/")
 
 
 class TrustedProxy:

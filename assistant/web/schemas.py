@@ -21,7 +21,7 @@ from assistant.service import IndexInfo
 from assistant.types import Answer, Filters, Labels, Message
 from assistant.web import examples
 from assistant.web.access import Caller
-from assistant.web.answer_schemas import CitationOut, GenerationOut
+from assistant.web.answer_schemas import CitationOut, ComparedOut, GenerationOut
 
 MAX_MESSAGES = 50
 EXAMPLE_QUESTION = "Vem antar den internationella policyn?"
@@ -135,6 +135,11 @@ class ChatResponse(BaseModel):
         description="With a language model configured: the generated sentences shown (each "
         "checked against what it cites), how many were held back, and whether the quoted "
         "answer was given instead. None without one.",
+    )
+    compared: ComparedOut | None = Field(
+        default=None,
+        description="An answer to what changed in a document: the two versions it compares, "
+        "with the API route that lists every change between them. None for other answers.",
     )
 
     @classmethod

@@ -17,6 +17,7 @@ from assistant.storage.feedback import Feedback
 from assistant.types import Answer, Filters, Labels, Message
 from assistant.web.page.history import (
     answer_piece,
+    changes_line,
     citation_panels,
     conversation,
     judged_turn,
@@ -88,6 +89,7 @@ class PageHandlers:
         try:
             for piece in assistant.stream(messages, filters, lang):
                 if isinstance(piece, Answer):
+                    history[-1]["content"] += changes_line(piece, t)
                     history.extend(citation_panels(piece, t))
                     cited.extend((c.document, c.version.split(",")[0]) for c in piece.citations)
                     shown = gr.update(value=t["declined"], visible=not piece.answered)

@@ -1,7 +1,8 @@
 """The chat's history (Gradio's message dicts) ↔ the service's terms.
 
 An answer is followed in the history by one collapsed panel per citation; the panels are shown
-to staff but are not turns of the conversation the service sees.
+to staff but are not turns of the conversation the service sees. An answer about what changed
+ends with a link to every change (the changes view).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from typing import Any
 
 from assistant.types import Answer, Citation, Message
-from assistant.web.source_links import heading_trail, source_link
+from assistant.web.source_links import changes_link, heading_trail, source_link
 
 # What Markdown would act on; escaped, each shows as the character itself.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
@@ -37,6 +38,17 @@ def answer_piece(piece: str) -> str:
 def plain(shown: str) -> str:
     """What the page shows, back as the text it came from (for feedback records)."""
     return html.unescape(ESCAPED.sub(r"\1", shown))
+
+
+def changes_line(answer: Answer, t: dict[str, Any]) -> str:
+    """Under an answer about what changed, the link to all the changes between its two
+    versions (the answer quotes the first few); nothing under any other answer."""
+    compared = answer.compared
+    if compared is None or not compared.changes:
+        return ""
+    words = t["one_change"] if compared.changes == 1 else t["all_changes"]
+    text = words.format(n=compared.changes, old=compared.old, new=compared.new)
+    return f"\n\n[{text}]({changes_link(compared, t['lang'])})"
 
 
 def citation_panels(answer: Answer, t: dict[str, Any]) -> list[dict]:

@@ -55,6 +55,8 @@ TEXTS: dict[str, dict[str, Any]] = {
         "section_label": "Avsnitt",
         "version_label": "Version",
         "open_source": "Visa stycket i dokumentet",
+        "all_changes": "Visa alla {n} ändringar mellan v{old} och v{new}",
+        "one_change": "Visa ändringen mellan v{old} och v{new}",
     },
     "en": {
         "lang": "en",
@@ -105,6 +107,8 @@ TEXTS: dict[str, dict[str, Any]] = {
         "section_label": "Section",
         "version_label": "Version",
         "open_source": "Show the paragraph in its document",
+        "all_changes": "Show all {n} changes between v{old} and v{new}",
+        "one_change": "Show the change between v{old} and v{new}",
     },
 }
 LANGUAGES = {"Svenska": "sv", "English": "en"}

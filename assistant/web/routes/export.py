@@ -13,8 +13,8 @@ from fastapi.responses import PlainTextResponse, Response
 
 from assistant.web.conversations import as_markdown, may_open, owner_of
 from assistant.web.dependencies import RuntimeDep
-from assistant.web.routes.source import reader_labels
 from assistant.web.security import BROWSER_COOKIE, USER_SCOPE_KEY
+from assistant.web.view_pages import reader_labels
 
 router = APIRouter(include_in_schema=False)
 
