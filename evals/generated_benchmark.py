@@ -62,27 +62,23 @@ def measure(args: argparse.Namespace) -> dict[str, float | int | str]:
     extractive = ExtractiveAnswerer(assistant.analyzer)
     guard = load_guard(assistant.settings, assistant.store.embedder, assistant.analyzer)
     model = OpenAIChatModel(args.url, args.model, None, 300)
-    assistant.answerer = GeneratingAnswerer(extractive, model, guard)
     items = [i for i in load_gold(GOLD if args.set == "dev" else TEST) if i.decline is not True]
     items = items[: args.limit] if args.limit else items
+    # The baseline in the same run: the quoted answers to the same questions.
+    quoted = [_streamed(assistant, item) for item in items]
+    baseline = [
+        _holds_key_facts(answer, item) for (answer, _), item in zip(quoted, items, strict=True)
+    ]
+    assistant.answerer = GeneratingAnswerer(extractive, model, guard)
     counts: Counter[str] = Counter()
     firsts, facts = [], []
     for item in items:
-        messages = [
-            Message("user" if n % 2 == 0 else "assistant", t) for n, t in enumerate(item.turns)
-        ]
-        started, first = time.monotonic(), None
-        answer = None
-        for piece in assistant.stream(messages):
-            if isinstance(piece, Answer):
-                answer = piece
-            elif first is None and piece.strip():
-                first = time.monotonic() - started
-        assert answer is not None
+        answer, first = _streamed(assistant, item)
         if first is not None:
             firsts.append(first)
         generation = answer.generation
         counts["questions"] += 1
+        facts.append(_holds_key_facts(answer, item))
         if generation is None:  # declined by the quoted answerer: no model asked
             continue
         counts["answers generated for"] += 1
@@ -91,15 +87,42 @@ def measure(args: argparse.Namespace) -> dict[str, float | int | str]:
         counts["fallbacks"] += generation.fell_back
         counts[f"fallback: {(generation.reason or '')[:40]}"] += generation.fell_back
         counts["unsupported shown"] += sum(_unsupported(s, answer) for s in generation.shown)
-        facts.append(
-            all(has_fact(answer.text, f) for f in item.key_facts) if item.key_facts else True
-        )
     figures: dict[str, float | int | str] = dict(counts)
     figures["sentences generated"] = counts["sentences shown"] + counts["sentences held back"]
     figures["key facts in final answers"] = round(sum(facts) / len(facts), 2) if facts else "–"
+    figures["key facts, quoted answers (baseline)"] = round(sum(baseline) / len(baseline), 2)
     if firsts:
-        figures["time to first piece, p50 (s)"] = round(statistics.median(firsts), 2)
+        figures["time to first piece, p50 / p95 (s)"] = _p50_p95(firsts)
+    figures["time to first piece, quoted answers, p50 / p95 (s)"] = _p50_p95(
+        [first for _, first in quoted if first is not None]
+    )
     return figures
+
+
+def _streamed(assistant, item) -> tuple[Answer, float | None]:
+    """The answer to `item` and the seconds until its first shown piece."""
+    started, first, answer = time.monotonic(), None, None
+    for piece in assistant.stream(_messages(item)):
+        if isinstance(piece, Answer):
+            answer = piece
+        elif first is None and piece.strip():
+            first = time.monotonic() - started
+    assert answer is not None
+    return answer, first
+
+
+def _p50_p95(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"{statistics.median(ordered):.2f} / {p95:.2f}"
+
+
+def _messages(item) -> list[Message]:
+    return [Message("user" if n % 2 == 0 else "assistant", t) for n, t in enumerate(item.turns)]
+
+
+def _holds_key_facts(answer: Answer, item) -> bool:
+    return all(has_fact(answer.text, f) for f in item.key_facts) if item.key_facts else True
 
 
 def _unsupported(sentence: str, answer: Answer) -> bool:
