@@ -12,13 +12,14 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.service import InvalidQuestionError
+from assistant.answering.asking import InvalidQuestionError
 from assistant.storage.feedback import Feedback
 from assistant.types import Answer, Filters, Labels, Message
 from assistant.web.page.history import (
     answer_piece,
     citation_panels,
     conversation,
+    generation_note,
     judged_turn,
     last_answer_index,
 )
@@ -87,7 +88,8 @@ class PageHandlers:
         history.append({"role": "assistant", "content": ""})
         try:
             for piece in assistant.stream(messages, filters, lang):
-                if isinstance(piece, Answer):
+                if isinstance(piece, Answer):  # the note once the answer is whole
+                    history[-1]["content"] += generation_note(piece, t["lang"])
                     history.extend(citation_panels(piece, t))
                     cited.extend((c.document, c.version.split(",")[0]) for c in piece.citations)
                     shown = gr.update(value=t["declined"], visible=not piece.answered)
