@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import zip_longest
 
+from assistant.answering.asking import check_question, split_instruction
 from assistant.answering.comparison import compared, side_by_side, side_question
 from assistant.answering.conversation import (
     Organisation,
@@ -38,10 +39,6 @@ from assistant.storage.versions import DocumentRecord
 from assistant.types import Answer, Citation, Filters, Labels, Language, Message, Passage
 
 log = logging.getLogger(__name__)
-
-
-class InvalidQuestionError(ValueError):
-    """The request cannot be answered as asked (no question, or one that is too long)."""
 
 
 @dataclass
@@ -122,6 +119,7 @@ class Assistant:
     def _answer(
         self, messages: list[Message], filters: Filters | None, asked_in: Language
     ) -> Iterator[str | Response]:
+        instruction, messages = split_instruction(messages, self.settings.max_question_chars)
         # One snapshot spells, weighs, searches and cites, even if an ingest lands meanwhile:
         # the caller's view of it, so that nothing it may not read shapes its answer.
         snapshot = self.retriever.snapshot(filters.labels if filters else None)
@@ -137,7 +135,7 @@ class Assistant:
         items: Iterator[str | Draft]
         if len(sides) >= 2:
             draft, passages = self._compare(
-                Question(query, vocabulary, asked_in), sides, messages[:-1], filters
+                Question(query, vocabulary, asked_in, instruction), sides, messages[:-1], filters
             )
             items = stream_lines(draft)
         else:
@@ -151,7 +149,7 @@ class Assistant:
                 items = stream_lines(draft)
             else:
                 context = passages + self.retriever.siblings(passages, snapshot)
-                question = Question(query, vocabulary, asked_in)
+                question = Question(query, vocabulary, asked_in, instruction)
                 items = self.answerer.answer(question, messages[:-1], context)
         today, labels = self.catalog.today(), filters.labels
         for item in items:
@@ -182,7 +180,7 @@ class Assistant:
             within = replace(filters, organisation=side.name, named_organisation=None)
             passages = self.retriever.search(text, self.settings.top_k, within, snapshot)
             context = passages + self.retriever.siblings(passages, snapshot)
-            asked = Question(text, vocabulary, question.language)
+            asked = replace(question, text=text)
             *_, draft = self.answerer.answer(asked, history, context)
             assert isinstance(draft, Draft)
             drafts.append((side, draft))
@@ -283,16 +281,3 @@ def cited(
     if record is None or version is None:
         return Citation.of(passage, f"v{passage.version}", "withdrawn")
     return Citation.of(passage, version.label, record.status(version, today))
-
-
-def check_question(questions: list[str], max_chars: int) -> None:
-    """Refuse a conversation with no question, or a question over the length limit.
-
-    Cheap and model-free, so an edge can refuse before loading anything.
-    """
-    if not questions or not questions[-1].strip():
-        raise InvalidQuestionError("The conversation has no question from the user.")
-    if len(questions[-1]) > max_chars:
-        raise InvalidQuestionError(
-            f"The question is {len(questions[-1])} characters long; the limit is {max_chars}."
-        )

@@ -10,6 +10,7 @@ from typing import Literal
 
 Language = Literal["sv", "en"]
 Labels = frozenset[str]  # access labels; a document with none is for everyone
+GenerationOutcome = Literal["written", "partly_written", "quoted"]
 
 
 def may_read(document_labels: Labels, caller_labels: Labels | None) -> bool:
@@ -27,7 +28,9 @@ def parse_labels(text: str | None) -> Labels:
 
 @dataclass
 class Message:
-    role: str  # "user" or "assistant"
+    # "user" or "assistant"; "system": the caller's instruction to a site's language model
+    # (see `Answerer.follows_instructions`), never a turn of the conversation
+    role: str
     content: str
 
 
@@ -130,6 +133,28 @@ class Generation:
     fell_back: bool = False  # the quoted answer was given instead
     reason: str | None = None  # why it fell back
 
+    @property
+    def outcome(self) -> GenerationOutcome:
+        """What staff were given: the model's checked sentences, those and then the quoted
+        answer, or the quoted answer alone."""
+        if not self.shown:
+            return "quoted"
+        return "partly_written" if self.fell_back else "written"
+
+
+# The line an edge shows with an answer a site's language model took part in, so that staff
+# know which words are the model's (each checked) and which are quoted.
+GENERATION_NOTES: dict[tuple[Language, GenerationOutcome], str] = {
+    ("sv", "written"): "Formulerat av språkmodellen och kontrollerat mot källorna.",
+    ("sv", "partly_written"): "Början är formulerad av språkmodellen och kontrollerad mot "
+    "källorna; sedan följer det citerade svaret.",
+    ("sv", "quoted"): "Svaret citerar källorna (språkmodellens formulering användes inte).",
+    ("en", "written"): "Written by the language model and checked against the sources.",
+    ("en", "partly_written"): "The beginning was written by the language model and checked "
+    "against the sources; the quoted answer follows.",
+    ("en", "quoted"): "The answer quotes the sources (the language model's wording was not used).",
+}
+
 
 @dataclass(frozen=True)
 class ComparedVersions:
@@ -158,6 +183,13 @@ class Answer:
     def sources_heading(self) -> str:
         """What the citations are listed under: sources of an answer, or nearest passages."""
         return SOURCES_HEADINGS[(self.language, self.answered)]
+
+    def generation_note(self, language: Language | None = None) -> str | None:
+        """Who wrote the answer, in `language` (the answer's own by default): None when no
+        language model took part (none is configured, or the answer declines)."""
+        if self.generation is None:
+            return None
+        return GENERATION_NOTES[(language or self.language, self.generation.outcome)]
 
     def sources_list(self) -> str:
         """The numbered references under the answer, for clients that show only text."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answering.asking import InvalidQuestionError
 from assistant.language.swedish_terms import to_english
-from assistant.service import Assistant, InvalidQuestionError
+from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.storage.embedders import CountingEmbeddings
 from assistant.types import Message, Passage

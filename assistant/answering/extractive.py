@@ -25,6 +25,8 @@ from assistant.types import Language, Message, Passage
 
 
 class ExtractiveAnswerer:
+    follows_instructions = False  # it quotes: a caller's instruction changes no quote
+
     def __init__(self, analyzer: Analyzer, options: ExtractiveOptions | None = None) -> None:
         self.analyzer = analyzer
         self.options = options or ExtractiveOptions()

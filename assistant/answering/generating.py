@@ -76,6 +76,8 @@ class GenerationStats:
 
 
 class GeneratingAnswerer:
+    follows_instructions = True  # the caller's instruction goes to the model, under the rules
+
     def __init__(
         self, extractive: ExtractiveAnswerer, model: ChatModel, guard: SentenceGuard
     ) -> None:

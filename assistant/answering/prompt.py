@@ -1,5 +1,6 @@
 """What a language model is told: the numbered passages (document, section, version), the
-conversation, and the question, with the rules the guard will hold its answer to."""
+conversation, and the question, with the rules the guard will hold its answer to, and below them
+the caller's own instruction, if any (the rules come first; the guard checks every sentence)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ RULES = {
     ),
 }
 HEADINGS = {"sv": ("Utdrag", "Fråga"), "en": ("Excerpts", "Question")}
+INSTRUCTION_HEADINGS = {
+    "sv": "Anvisning från den som frågar (reglerna ovan går före)",
+    "en": "The asker's instruction (the rules above come first)",
+}
 
 
 def prompt_messages(
@@ -37,13 +42,20 @@ def prompt_messages(
         f"[{n}] {_origin(passage)}\n{passage.text}" for n, passage in enumerate(passages, 1)
     )
     return [
-        {"role": "system", "content": RULES[language]},
+        {"role": "system", "content": _system(language, question.instruction)},
         *({"role": m.role, "content": m.content} for m in history[-6:]),
         {
             "role": "user",
             "content": f"{excerpts_heading}:\n\n{excerpts}\n\n{question_heading}: {question.text}",
         },
     ]
+
+
+def _system(language: str, instruction: str) -> str:
+    """The product's rules, then the caller's instruction under them."""
+    if not instruction.strip():
+        return RULES[language]
+    return f"{RULES[language]}\n\n{INSTRUCTION_HEADINGS[language]}:\n{instruction.strip()}"
 
 
 def _origin(passage: Passage) -> str:

@@ -36,6 +36,9 @@ class Question:
     text: str  # standalone: the conversation's ellipsis already resolved
     vocabulary: Vocabulary
     language: Language = "sv"  # the asker's language, where the text does not tell
+    # The caller's own instruction (an OpenAI client's system message), for an answerer that
+    # writes with a language model: given to it below the product's rules, never instead.
+    instruction: str = ""
 
 
 @dataclass
@@ -75,6 +78,8 @@ def stream_lines(draft: Draft) -> Iterator[str | Draft]:
 
 
 class Answerer(Protocol):
+    follows_instructions: bool  # whether `Question.instruction` shapes what it writes
+
     def answer(
         self, question: Question, history: list[Message], passages: list[Passage]
     ) -> Iterator[str | Draft]:

@@ -11,9 +11,10 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from assistant.answering.asking import InvalidQuestionError, check_question
 from assistant.cli.maintainer import delete_document, list_documents, run_ingest, show_changes
 from assistant.cli.output import console, print_json, printable, reader_went_away, report_problem
-from assistant.service import Assistant, InvalidQuestionError, check_question
+from assistant.service import Assistant
 from assistant.settings import Settings, root_path_of
 from assistant.storage.consistency import DataDirError
 from assistant.storage.embedders import MissingExtraError
@@ -174,6 +175,9 @@ def ask_question(settings: Settings, question: str, filters: Filters, as_json: b
         print_json(asdict(answer))
         return 0
     console.print(printable(answer.text), markup=False, highlight=False)
+    note = answer.generation_note()
+    if note:  # its words say it, not only its italics: a pipe or a file keeps no style
+        console.print(f"\n{note}", style="italic", markup=False, highlight=False)
     if answer.citations:
         console.print(f"\n[bold]{answer.sources_heading}[/bold]")
     for number, citation in enumerate(answer.citations, start=1):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from assistant.storage.conversations import Conversation
 from assistant.types import Labels
+from assistant.web.page.history import split_note
 from assistant.web.runtime import NotReadyError, Runtime
 
 BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -47,7 +48,8 @@ def as_markdown(conversation: Conversation, page_url: str, words: dict[str, str]
         elif message.get("role") == "user":
             parts.append(f"## {words['question']}\n\n{content}")
         else:
-            parts.append(f"**{words['answer']}:**\n\n{content}")
+            text, note = split_note(content)
+            parts.append(f"**{words['answer']}:**\n\n{text}" + (f"\n\n*{note}*" if note else ""))
     return "\n\n".join(parts) + "\n"
 
 

@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from assistant.service import InvalidQuestionError
+from assistant.answering.asking import InvalidQuestionError
 from assistant.web.openai_errors import (
     OpenAIError,
     first_param,

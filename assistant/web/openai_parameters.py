@@ -1,6 +1,7 @@
 """Which of OpenAI's chat-completion parameters this server takes, and the refusal of the rest.
 
-An answer here is quoted from the documents, not sampled from a language model, so:
+An answer here is quoted from the documents, or written by a site's own language model at its
+fixed settings and checked sentence by sentence, never sampled to a caller's taste, so:
 
 - honoured: `model` (the one model, `policy-assistant`), `messages`, `stream`,
   `stream_options.include_usage`, `max_tokens` / `max_completion_tokens`;

@@ -8,9 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_serializer
 
 from assistant.types import Message
 from assistant.web import examples
+from assistant.web.answer_schemas import GenerationOut
 from assistant.web.openai_parameters import MODEL, OpenAIParameters
 from assistant.web.schemas import (
     AS_OF_DESCRIPTION,
+    GENERATION_DESCRIPTION,
     MAX_MESSAGES,
     CitationOut,
     FiltersIn,
@@ -19,7 +21,7 @@ from assistant.web.schemas import (
 )
 from assistant.web.truncation import word_count
 
-UNUSED_ROLES = ("system", "developer")  # instructions: answers come from the documents
+INSTRUCTION_ROLES = ("system", "developer")  # a language model's instructions, not questions
 NOT_BLANK = {"type": "string", "pattern": r"\S"}
 # What the schema says the server needs: a user message with text in it.
 USER_ASKS_IN_TEXT = {
@@ -91,9 +93,18 @@ class ChatCompletionRequest(OpenAIParameters):
             if m.role in ("user", "assistant") and m.text().strip()
         ]
 
-    def unused_roles(self) -> list[str]:
-        """The roles of instructions given (system, developer), which no answer follows."""
-        return [role for role in UNUSED_ROLES if any(m.role == role for m in self.messages)]
+    def instruction_roles(self) -> list[str]:
+        """The roles of the instructions given (system, developer)."""
+        return [role for role in INSTRUCTION_ROLES if any(m.role == role for m in self.messages)]
+
+    def instructions(self) -> list[Message]:
+        """The instructions with text, in the order given, as the service takes them: as
+        system messages (a developer message is OpenAI's newer name for one)."""
+        return [
+            Message("system", m.text())
+            for m in self.messages
+            if m.role in INSTRUCTION_ROLES and m.text().strip()
+        ]
 
 
 class AssistantMessage(BaseModel):
@@ -139,6 +150,7 @@ class ChatCompletion(BaseModel):
     citations: list[CitationOut] = Field(description="[n] in the content is citations[n-1].")
     answered: bool = Field(description="False when the documents do not say.")
     closest: bool = Field(False, description="True when [1] is only the nearest passage.")
+    generation: GenerationOut | None = Field(default=None, description=GENERATION_DESCRIPTION)
 
 
 class ModelOut(BaseModel):
@@ -184,6 +196,9 @@ class ChatCompletionChunk(BaseModel):
     citations: list[CitationOut] | None = None
     answered: bool | None = None
     closest: bool | None = None
+    generation: GenerationOut | None = Field(
+        default=None, description="In the last chunk with a language model configured."
+    )
     usage: Usage | None = Field(
         default=None, description="In a last chunk without choices, with `include_usage`."
     )

@@ -79,6 +79,11 @@ class FiltersIn(RequestBody):
         return Filters(organisation=self.organisation, doc_id=self.document, labels=labels)
 
 
+GENERATION_DESCRIPTION = (
+    "With a language model configured: the generated sentences shown (each checked against "
+    "what it cites), how many were held back, and whether the quoted answer was given instead. "
+    "None without one, and for an answer the model took no part in (a decline)."
+)
 AS_OF_DESCRIPTION = (
     "Answer from each document's version in force on this day (YYYY-MM-DD); "
     "default: today. Superseded and upcoming versions are searched this way."
@@ -130,12 +135,7 @@ class ChatResponse(BaseModel):
         False, description="True when no passage answers outright and [1] is the nearest one."
     )
     citations: list[CitationOut]
-    generation: GenerationOut | None = Field(
-        default=None,
-        description="With a language model configured: the generated sentences shown (each "
-        "checked against what it cites), how many were held back, and whether the quoted "
-        "answer was given instead. None without one.",
-    )
+    generation: GenerationOut | None = Field(default=None, description=GENERATION_DESCRIPTION)
     compared: ComparedOut | None = Field(
         default=None,
         description="An answer to what changed in a document: the two versions it compares, "

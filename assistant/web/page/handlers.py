@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.service import InvalidQuestionError
+from assistant.answering.asking import InvalidQuestionError
 from assistant.storage.feedback import Feedback
 from assistant.types import Answer, Filters, Labels, Message
 from assistant.web.page.history import (
@@ -20,6 +20,7 @@ from assistant.web.page.history import (
     changes_line,
     citation_panels,
     conversation,
+    generation_note,
     judged_turn,
     last_answer_index,
 )
@@ -88,8 +89,9 @@ class PageHandlers:
         history.append({"role": "assistant", "content": ""})
         try:
             for piece in assistant.stream(messages, filters, lang):
-                if isinstance(piece, Answer):
+                if isinstance(piece, Answer):  # the notes once the answer is whole
                     history[-1]["content"] += changes_line(piece, t)
+                    history[-1]["content"] += generation_note(piece, t["lang"])
                     history.extend(citation_panels(piece, t))
                     cited.extend((c.document, c.version.split(",")[0]) for c in piece.citations)
                     shown = gr.update(value=t["declined"], visible=not piece.answered)

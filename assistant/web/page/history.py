@@ -1,8 +1,8 @@
 """The chat's history (Gradio's message dicts) ↔ the service's terms.
 
 An answer is followed in the history by one collapsed panel per citation; the panels are shown
-to staff but are not turns of the conversation the service sees. An answer about what changed
-ends with a link to every change (the changes view).
+from assistant.types import Answer, Citation, Language, Message
+from assistant.web.source_links import changes_link, heading_trail, source_link
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ import html
 import re
 from typing import Any
 
-from assistant.types import Answer, Citation, Message
+from assistant.types import Answer, Citation, Language, Message
 from assistant.web.source_links import changes_link, heading_trail, source_link
 
 # What Markdown would act on; escaped, each shows as the character itself.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
 ESCAPED = re.compile(r"\\(.)")
 LIST_MARKER = re.compile(r"^(\n?- )?")
+# The note under a generated answer. An answer's own text never holds a "<" (`as_typed`).
+NOTE = re.compile(r'\n\n<p class="pa-generated[^"]*">([^<]*)</p>$')
 
 
 def as_typed(text: str) -> str:
@@ -33,6 +35,25 @@ def answer_piece(piece: str) -> str:
     quoted source text shown as typed."""
     marker = LIST_MARKER.match(piece).group(0)  # type: ignore[union-attr]
     return marker + as_typed(piece[len(marker) :])
+
+
+def generation_note(answer: Answer, lang: Language) -> str:
+    """What follows the answer when a site's language model took part: a line in the page's
+    language saying whose words these are, styled apart from the quoted paragraphs (layout's
+    CSS: a rule above, italics and a mark, not colour alone)."""
+    note = answer.generation_note(lang)
+    if answer.generation is None or note is None:
+        return ""
+    outcome = answer.generation.outcome.replace("_", "-")
+    return f'\n\n<p class="pa-generated pa-{outcome}">{html.escape(note)}</p>'
+
+
+def split_note(content: str) -> tuple[str, str | None]:
+    """An answer as the page shows it → its text, and the note under it (None without one)."""
+    found = NOTE.search(content)
+    if found is None:
+        return content, None
+    return content[: found.start()], html.unescape(found.group(1))
 
 
 def plain(shown: str) -> str:
@@ -111,8 +132,9 @@ def is_panel(message: dict) -> bool:
 
 
 def text_of(content: Any) -> str:
+    """A message's text, without the page's note under a generated answer."""
     if isinstance(content, str):
-        return content
+        return split_note(content)[0]
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return ""

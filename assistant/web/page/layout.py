@@ -1,7 +1,8 @@
 """The staff chat page (Gradio): its components and which handler each event calls.
 
 Swedish by default, English from the language switch or `?lang=en`. Each answer streams into
-the chat, followed by its citations as collapsed panels that open on the verbatim paragraph.
+the chat, followed by its citations as collapsed panels that open on the verbatim paragraph;
+one a site's language model wrote ends with a note saying so, once it is whole.
 The page is a client of the same service the API calls (see `handlers`).
 """
 
@@ -32,6 +33,15 @@ CSS = """
   text-decoration: underline; cursor: pointer;
 }
 #pa-chat blockquote, #pa-chat .thought .prose { font-size: 1rem; }
+/* Whose words: a generated answer's note, apart from the quoted paragraphs by a rule above,
+   italics and a mark (not colour alone); over 4.5:1 on the bubble, light or dark. */
+#pa-chat .pa-generated {
+  margin-top: 0.75em; padding-top: 0.4em; border-top: 1px dashed #4b5563;
+  font-style: italic; font-size: 0.95em; color: #1f2937;
+}
+.dark #pa-chat .pa-generated { color: #e5e7eb; border-top-color: #9ca3af; }
+#pa-chat .pa-generated::before { content: "✎ " / ""; font-style: normal; }
+#pa-chat .pa-generated.pa-quoted::before { content: "❝ " / ""; }
 @media (max-width: 640px) {
   #pa-chat { height: auto !important; min-height: 40vh; }
   #pa-chat .bubble-wrap { max-height: none; }

@@ -3,9 +3,10 @@
 The `openai` SDK, LangChain's `ChatOpenAI` and OpenAI-style chat front ends send the usual
 request; the answer comes back as the assistant message, with [n] markers and a list of sources
 in its content, and the structured citations in a `citations` field beside `choices`. System
-and developer messages are accepted and not followed (answers come from the documents, not
-from instructions); the `X-Ignored-Roles` header says so. Which parameters count is in
-`openai_parameters`; errors come in OpenAI's shape (`openai_errors`).
+and developer messages are the caller's instruction to a site's language model (below the
+product's own rules; every sentence is still checked); without one they are not followed, and
+the `X-Ignored-Roles` header says so. Which parameters count is in `openai_parameters`; errors
+come in OpenAI's shape (`openai_errors`).
 """
 
 from __future__ import annotations
@@ -53,17 +54,26 @@ COMPLETIONS_DESCRIPTION = """OpenAI's chat completions, answered from the docume
   `finish_reason` is `length`. Streamed, a cut answer arrives as one piece.
 - `stream_options.include_usage` adds a last chunk with the usage.
 - `temperature`, `top_p`, `presence_penalty`, `frequency_penalty`, `seed`, `user`, `store`,
-  `metadata` are accepted and change nothing: the answer is quoted, not sampled.
+  `metadata` are accepted and change nothing: the answer is quoted (or written by a site's
+  language model at its own fixed settings), not sampled.
 - `n` other than 1, `tools`, `functions`, `logprobs`, a `response_format` other than text,
   `stop`, `logit_bias`, audio and the like are refused with 400 naming the parameter, as is
   any argument OpenAI does not have.
-- `system` and `developer` messages are accepted and not followed: answers come from the
-  documents, not from instructions. The response's `X-Ignored-Roles` header names them.
+- `system` and `developer` messages: where the site has configured a language model, their
+  text is given to it as the caller's instruction (tone, length, form), below the product's
+  own rules, which it never replaces; every sentence written is still checked against the
+  passage it cites, and the quoted answer is given when none holds. Without a language model
+  they are accepted and not followed (answers are quoted), and the response's
+  `X-Ignored-Roles` header names them. Longer than a question may be, they are refused (422).
+- With a language model, the content holds only the sentences that passed the check (or the
+  quoted answer), then the sources; `generation` lists those sentences, counts the ones held
+  back and says whether the quoted answer was given instead.
 - Errors come in OpenAI's shape: `{"error": {"message", "type", "param", "code"}}`.
 - Policy Assistant's own `filters` and `as_of` go in the body (`extra_body` in the SDK).
 """
 IGNORED_ROLES = {
-    "description": "The roles of messages given and not followed: `system`, `developer`.",
+    "description": "The roles of messages given and not followed (`system`, `developer`), "
+    "when no language model is configured to follow them.",
     "schema": {"type": "string"},
 }
 
@@ -109,14 +119,17 @@ def chat_completions(
     head = ChatCompletionChunk(
         id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=body.model, choices=[]
     )
-    ignored = body.unused_roles()
+    # A site's language model takes the caller's instructions; quotes follow none.
+    follows = assistant.answerer.follows_instructions
+    asked = [*body.instructions(), *messages] if follows else messages
+    ignored = [] if follows else body.instruction_roles()
     headers = {IGNORED_ROLES_HEADER: ", ".join(ignored)} if ignored else {}
     if body.stream:
-        pieces = started(assistant.stream(messages, filters, language))
+        pieces = started(assistant.stream(asked, filters, language))
         stream = _chunks(pieces, head, body.token_limit(), messages, body.usage_requested())
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
     response.headers.update(headers)
-    answer = assistant.ask(messages, filters, language)
+    answer = assistant.ask(asked, filters, language)
     content, cut = cut_to_words(answer.text + answer.sources_list(), body.token_limit())
     return ChatCompletion(
         id=head.id,
@@ -132,6 +145,7 @@ def chat_completions(
         citations=ChatResponse.of(answer).citations,
         answered=answer.answered,
         closest=answer.closest,
+        generation=ChatResponse.of(answer).generation,
     )
 
 
@@ -156,6 +170,7 @@ def _chunks(
                     "citations": response.citations,
                     "answered": response.answered,
                     "closest": response.closest,
+                    "generation": response.generation,
                 }
             )
         body = {k: v for k, v in piece.model_dump().items() if v is not None}
