@@ -56,8 +56,9 @@ def test_chat_answers_with_verbatim_citations(server: LiveServer) -> None:
     response = chat(server, QUESTION)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "answered", "closest", "citations", "generation"}
+    assert set(body) == {"answer", "answered", "closest", "citations", "generation", "compared"}
     assert body["closest"] is False and body["generation"] is None  # no model configured
+    assert body["compared"] is None  # not a question about what changed
     assert body["answered"] is True
     assert "landstingsfullmäktige" in body["answer"].lower() and "[1]" in body["answer"]
     first = body["citations"][0]

@@ -65,7 +65,8 @@ def test_ask_prints_the_answer_as_json(tmp_path: Path) -> None:
     result = run(data, "ask", "Vem antar den internationella policyn i Dalarna?", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"text", "answered", "citations", "language", "closest", "generation"}
+    fields = {"text", "answered", "citations", "language", "closest", "generation", "compared"}
+    assert set(answer) == fields
     assert answer["closest"] is False
     assert answer["answered"] is True and answer["language"] == "sv"
     citation = answer["citations"][0]

@@ -121,6 +121,9 @@ def test_a_phone_shows_the_question_and_the_last_answer_on_its_first_screen(phon
     height = phone_page.viewport_size["height"]
     box = phone_page.locator("#pa-question textarea").bounding_box()
     assert box and box["y"] + box["height"] <= height
+    label = phone_page.locator("#pa-chat [data-testid=block-label]").bounding_box()
+    empty = phone_page.locator("#pa-chat .placeholder p").first.bounding_box()
+    assert label and empty and label["y"] + label["height"] <= empty["y"]  # not over the text
     ask_on_page(phone_page, QUESTION)
     answer = phone_page.locator("#pa-chat [data-testid=bot]").first.bounding_box()
     box = phone_page.locator("#pa-question textarea").bounding_box()
@@ -187,6 +190,10 @@ def test_a_reference_opens_its_citation_and_the_citation_its_paragraph(page) -> 
     expect(second).to_have_attribute("aria-expanded", "true")
     assert page.evaluate("() => document.activeElement.matches('#pa-chat .title[role=button]')")
     quote = page.locator("#pa-chat .thought blockquote").first.inner_text().strip()
+    sizes = page.locator("#pa-chat .thought blockquote p").evaluate_all(
+        "quotes => quotes.map(q => parseFloat(getComputedStyle(q).fontSize))"
+    )
+    assert sizes and min(sizes) >= 16, sizes  # the quote as readable as the answer
     with page.context.expect_page() as opened:
         page.get_by_role("link", name="Visa stycket i dokumentet").first.click()
     source = opened.value

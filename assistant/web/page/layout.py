@@ -32,7 +32,12 @@ CSS = """
   font: inherit; color: #1e40af; background: none; border: 0; padding: 0 0.1em;
   text-decoration: underline; cursor: pointer;
 }
-#pa-chat blockquote, #pa-chat .thought .prose { font-size: 1rem; }
+/* A citation's quote reads at the answer's size (Gradio sets a panel's text at 12 px), its
+   document, section and version lines a little smaller. */
+#pa-chat .thought .message-content, #pa-chat .thought .prose { font-size: 0.875rem; }
+#pa-chat .thought blockquote, #pa-chat .thought blockquote p { font-size: 1rem; }
+/* The chat's floating label sits above its empty-state text, not over it on a narrow screen. */
+#pa-chat .placeholder-content { padding-top: 2.25rem; }
 /* Whose words: a generated answer's note, apart from the quoted paragraphs by a rule above,
    italics and a mark (not colour alone); over 4.5:1 on the bubble, light or dark. */
 #pa-chat .pa-generated {
