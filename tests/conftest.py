@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from assistant.settings import Settings
 from assistant.storage.catalog import Catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import Store, open_store
+from evals.servers import ModelServer, start_model_server
 from ingest.indexing import Indexer
 
 pytest_plugins = ["tests.browser_page"]  # the chat page in a real Chromium
@@ -136,3 +138,11 @@ def open_server(tmp_path_factory: pytest.TempPathFactory, corpus_data: Path):
     live = start_server(copy_data(corpus_data, root / "data"), {})
     yield live
     live.stop()
+
+
+@pytest.fixture(scope="module")
+def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelServer]:
+    """llama.cpp's OpenAI-compatible server with SmolLM2-135M-Instruct, per test module."""
+    server = start_model_server(tmp_path_factory.mktemp("model") / "llama.log")
+    yield server
+    server.stop()

@@ -22,7 +22,7 @@ from assistant.answering.guard import load_guard
 from assistant.answering.prompt import INSTRUCTION_HEADINGS, RULES
 from assistant.language.analysis import Analyzer
 from assistant.types import GENERATION_NOTES, Passage
-from evals.servers import ModelServer, start_model_server
+from evals.servers import ModelServer
 from tests.browser_page import DESKTOP, serious_violations, settled, signed_in_page
 from tests.conftest import copy_data
 from tests.live_server import CLI, LiveServer, start_server
@@ -32,13 +32,6 @@ QUESTION = "Vem antar den internationella policyn i Dalarna?"
 DECLINED = "Hur många semesterdagar har en sjuksköterska?"
 KEY = "generated-answers-key-0123456789"
 MARKER = re.compile(r"\[\d+\]")
-
-
-@pytest.fixture(scope="module")
-def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelServer]:
-    server = start_model_server(tmp_path_factory.mktemp("model") / "llama.log")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -32,13 +32,6 @@ MARKER = re.compile(r"\[(\d+)\]")
 
 
 @pytest.fixture(scope="module")
-def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelServer]:
-    server = start_model_server(tmp_path_factory.mktemp("model") / "llama.log")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def generating_server(
     tmp_path_factory: pytest.TempPathFactory, corpus_data: Path, model_server: ModelServer
 ) -> Iterator[LiveServer]:

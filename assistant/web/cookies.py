@@ -18,30 +18,26 @@ from assistant.web.security import SESSION_COOKIE
 def set_session_cookie(
     response: Response, request: Request, settings: Settings, token: str
 ) -> None:
-    embedded = bool(settings.embed_origins)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="none" if embedded else "lax",
-        secure=embedded or settings.secure_cookies,
-        path=public(request.scope, "/"),
-    )
-    if embedded:
+    response.set_cookie(SESSION_COOKIE, token, **_attributes(request, settings))
+    if settings.embed_origins:
         _partitioned(response)
 
 
 def clear_session_cookie(response: Response, request: Request, settings: Settings) -> None:
-    embedded = bool(settings.embed_origins)
-    response.delete_cookie(
-        SESSION_COOKIE,
-        httponly=True,
-        samesite="none" if embedded else "lax",
-        secure=embedded or settings.secure_cookies,
-        path=public(request.scope, "/"),
-    )
-    if embedded:
+    response.delete_cookie(SESSION_COOKIE, **_attributes(request, settings))
+    if settings.embed_origins:
         _partitioned(response)
+
+
+def _attributes(request: Request, settings: Settings) -> dict:
+    """HttpOnly always; SameSite=None and Secure when intranet pages embed the chat."""
+    embedded = bool(settings.embed_origins)
+    return {
+        "httponly": True,
+        "samesite": "none" if embedded else "lax",
+        "secure": embedded or settings.secure_cookies,
+        "path": public(request.scope, "/"),
+    }
 
 
 def _partitioned(response: Response) -> None:
