@@ -99,9 +99,21 @@ def wait_until_answered(page, expected: str) -> None:
 
 
 def settled(page) -> None:
-    """No event of the page pending or running."""
+    """No event of the page pending or running, for 300 ms on end: an event just triggered
+    (a click's) marks its outputs a moment later, and must not be taken for a quiet page."""
+    page.evaluate("() => { window.paQuietSince = undefined; }")
     page.wait_for_function(
-        "() => document.querySelectorAll('.pending, .generating').length === 0", timeout=20_000
+        """() => {
+            const now = performance.now();
+            if (document.querySelectorAll('.pending, .generating').length > 0) {
+                window.paQuietSince = undefined;
+                return false;
+            }
+            window.paQuietSince = window.paQuietSince ?? now;
+            return now - window.paQuietSince >= 300;
+        }""",
+        polling=50,
+        timeout=20_000,
     )
 
 
