@@ -26,6 +26,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_ready(process: subprocess.Popen, probe: str, log: Path, seconds: float) -> None:
+    """Until `probe` answers 200; a RuntimeError with the server's log if the process exits
+    or `seconds` pass first (the caller stops it)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{probe}: the server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(probe, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{probe}: not ready in {seconds:g} s:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def chroma_server(path: Path) -> Iterator[str]:
     """`chroma run` from the installed chromadb on a free loopback port; yields its URL."""
@@ -46,18 +63,7 @@ def chroma_process(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"chroma run exited:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run not ready in 60 s:\n{log.read_text()}")
-            time.sleep(0.2)
+        wait_until_ready(process, f"{url}/api/v2/heartbeat", log, 60)
         yield url, process
     finally:
         process.terminate()
@@ -139,15 +145,9 @@ def start_model_server(log: Path) -> ModelServer:
     with log.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     server = ModelServer(f"http://127.0.0.1:{port}/v1", process, log)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the model server exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{server.url}/models", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    server.stop()
-    raise RuntimeError(f"the model server was not ready in 120 s:\n{log.read_text()}")
+    try:
+        wait_until_ready(process, f"{server.url}/models", log, 120)
+    except RuntimeError:
+        server.stop()
+        raise
+    return server

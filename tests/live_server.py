@@ -5,13 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from evals.servers import free_port
+from evals.servers import free_port, wait_until_ready
 
 CLI = Path(sys.executable).parent / "policy-assistant"
 
@@ -80,15 +77,9 @@ def start_server(
             stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", data_dir, process, log, api_key, admin_key)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"server not ready in 120 s:\n{log.read_text()}")
+    try:
+        wait_until_ready(process, f"{server.url}/healthz", log, 120)
+    except RuntimeError:
+        server.stop()
+        raise
+    return server
