@@ -27,8 +27,8 @@ def free_port() -> int:
 
 
 def wait_until_ready(process: subprocess.Popen, probe: str, log: Path, seconds: float) -> None:
-    """Until `probe` answers 200; a RuntimeError with the server's log if the process exits
-    or `seconds` pass first (the caller stops it)."""
+    """Until `probe` answers 200; if the process exits or `seconds` pass first, it is stopped
+    and a RuntimeError carries the server's log."""
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
@@ -39,8 +39,18 @@ def wait_until_ready(process: subprocess.Popen, probe: str, log: Path, seconds: 
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
+            _stop(process)
             raise RuntimeError(f"{probe}: not ready in {seconds:g} s:\n{log.read_text()}")
         time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, so that a server stops its own workers; SIGKILL after 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 @contextmanager
@@ -66,11 +76,7 @@ def chroma_process(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         wait_until_ready(process, f"{url}/api/v2/heartbeat", log, 60)
         yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process)
 
 
 def postgres_bin() -> Path | None:
@@ -145,9 +151,5 @@ def start_model_server(log: Path) -> ModelServer:
     with log.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     server = ModelServer(f"http://127.0.0.1:{port}/v1", process, log)
-    try:
-        wait_until_ready(process, f"{server.url}/models", log, 120)
-    except RuntimeError:
-        server.stop()
-        raise
+    wait_until_ready(process, f"{server.url}/models", log, 120)
     return server

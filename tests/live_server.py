@@ -77,9 +77,5 @@ def start_server(
             stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", data_dir, process, log, api_key, admin_key)
-    try:
-        wait_until_ready(process, f"{server.url}/healthz", log, 120)
-    except RuntimeError:
-        server.stop()
-        raise
+    wait_until_ready(process, f"{server.url}/healthz", log, 120)
     return server

@@ -1,8 +1,9 @@
 """The chat's history (Gradio's message dicts) ↔ the service's terms.
 
 An answer is followed in the history by one collapsed panel per citation; the panels are shown
-from assistant.types import Answer, Citation, Language, Message
-from assistant.web.source_links import changes_link, heading_trail, source_link
+to staff but are not turns of the conversation the service sees. An answer about what changed
+ends with a link to every change (the changes view); one a site's language model took part in
+ends with a note saying so (the page's own words, not the answer's).
 """
 
 from __future__ import annotations
