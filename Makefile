@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+LLAMA_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
+LLAMA_WHEELS := $(HOME)/.cache/policy-assistant/llama-$(shell echo '$(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-12)
 
 .PHONY: run test install ingest browser postgres nginx lint bench clean
 
@@ -15,9 +17,15 @@ $(STAMP): pyproject.toml
 	# The local CPU wheel first, so nothing pulls the multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
 	# llama.cpp for the generator tests' model server builds from source (about 6 minutes on
-	# two cores, once per venv), for any x86-64 CPU with AVX2: no AVX-512 or AMX code, which
-	# some virtual machines refuse at run time.
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev,sentence-transformers,evals,postgresql]'
+	# two cores), for any x86-64 CPU with AVX2: no AVX-512 or AMX code, which some virtual
+	# machines refuse at run time (the server dies at its first reply). pip's own wheel cache
+	# ignores CMAKE_ARGS and may hold a build for another CPU, so the wheel is built without it
+	# into a folder named after the flags, once per machine, and installed from there.
+	[ -n "$$(ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl 2>/dev/null)" ] || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-cache-dir --no-deps \
+	    --wheel-dir $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(BIN)/pip install --quiet $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers,evals,postgresql]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -152,4 +153,23 @@ def start_model_server(log: Path) -> ModelServer:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     server = ModelServer(f"http://127.0.0.1:{port}/v1", process, log)
     wait_until_ready(process, f"{server.url}/models", log, 120)
+    _first_reply(server)
     return server
+
+
+def _first_reply(server: ModelServer) -> None:
+    """One short reply: a llama.cpp built for instructions this CPU refuses listens, lists its
+    model and then dies at its first reply, which would make every answer a fallback."""
+    body = {"messages": [{"role": "user", "content": "Hej"}], "max_tokens": 2}
+    try:
+        httpx.post(f"{server.url}/chat/completions", json=body, timeout=120).raise_for_status()
+    except httpx.HTTPError as error:
+        time.sleep(0.5)
+        code = server.process.poll()
+        _stop(server.process)
+        ended = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit {code}"
+        raise RuntimeError(
+            f"llama.cpp's server gave no first reply ({error}; {ended}; SIGILL means a build "
+            f"for another CPU: see the Makefile):\n"
+            f"{server.log.read_text()[-3000:]}"
+        ) from error

@@ -77,6 +77,7 @@ def test_every_generated_sentence_shown_passes_the_check(generating_server, guar
     assert shown + fell_back > 0
     health = httpx.get(f"{generating_server.url}/healthz").json()["generator"]
     assert health["answers"] >= len(QUESTIONS)
+    assert health["model_errors"] == 0  # every answer above was the model's, checked
 
 
 def test_a_decline_stays_the_quoted_answerers(generating_server) -> None:
@@ -134,6 +135,7 @@ def test_an_invented_answer_falls_back_to_the_quoted_one(
     answerer = answerer_for(model_server, guard, WithoutPassages(real))
     pieces, draft = run(answerer, corpus_assistant, QUESTIONS[0])
     assert draft.generation is not None and draft.generation.fell_back
+    assert not (draft.generation.reason or "").startswith("model server")  # the model wrote
     assert "landstingsfullmäktige" in draft.text.lower() and draft.answered
     assert "".join(pieces) == draft.text
 
