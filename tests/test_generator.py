@@ -80,6 +80,26 @@ def test_every_generated_sentence_shown_passes_the_check(generating_server, guar
     assert health["model_errors"] == 0  # every answer above was the model's, checked
 
 
+def test_a_comparison_says_which_of_its_sentences_the_model_wrote(
+    generating_server, guard
+) -> None:
+    from assistant.types import Passage
+
+    question = "Vem antar den internationella policyn i Dalarna respektive i Jönköping?"
+    answer = ask(generating_server, question).json()
+    assert "Dalarna" in answer["answer"] and "Jönköping" in answer["answer"]
+    generation = answer["generation"]
+    assert generation is not None  # each side was given to the model
+    assert generation["fell_back"] == (generation["reason"] is not None)
+    cited = [
+        Passage(c["id"], c["document"], c["title"], c["section"], c["text"], 0, "")
+        for c in answer["citations"]
+    ]
+    for sentence in generation["shown"]:  # numbered as the joined answer cites
+        assert sentence in answer["answer"]
+        assert guard.check(sentence, cited).shown, sentence
+
+
 def test_a_decline_stays_the_quoted_answerers(generating_server) -> None:
     answer = ask(generating_server, "Hur många semesterdagar har en sjuksköterska?").json()
     assert answer["answered"] is False and answer["answer"].startswith("Det framgår inte")

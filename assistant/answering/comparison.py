@@ -13,7 +13,7 @@ import re
 from assistant.answering.conversation import Organisation, mentioned_all, same_word
 from assistant.answering.protocol import Draft
 from assistant.language.analysis import WORD
-from assistant.types import Language
+from assistant.types import Generation, Language
 
 COMPARISON_CUE = re.compile(
     r"\b(båda|bägge|respektive|skiljer sig|jämför\w*|compare\w*|both|differ\w*)\b",
@@ -54,13 +54,16 @@ def side_by_side(sides: list[tuple[Organisation, Draft]], language: Language) ->
     """One answer from the sides' drafts; citation numbers run on across the sides."""
     parts: list[str] = []
     citations = []
+    generated: list[tuple[str, Generation, int]] = []  # a side's name, its model's part, offset
     for organisation, draft in sides:
         if not draft.answered:
             parts.append(SILENT[language].format(name=organisation.name))
             continue
         offset = len(citations)
-        parts.append(MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", draft.text))
+        parts.append(_renumbered(draft.text, offset))
         citations += draft.citations
+        if draft.generation is not None:
+            generated.append((organisation.name, draft.generation, offset))
     answered = [d for _, d in sides if d.answered]
     coverage = min((d.coverage for d in answered if d.coverage is not None), default=None)
     dense = max((d.dense for d in answered if d.dense is not None), default=None)
@@ -69,4 +72,26 @@ def side_by_side(sides: list[tuple[Organisation, Draft]], language: Language) ->
         return Draft(sides[0][1].text, False, see_also, language, coverage, dense)
     # A side answered with its nearest passage carries the caveat, and so does the whole.
     closest = any(d.closest for d in answered)
-    return Draft("\n\n".join(parts), True, citations, language, coverage, dense, closest)
+    return Draft(
+        "\n\n".join(parts), True, citations, language, coverage, dense, closest,
+        generation=_joined(generated),
+    )  # fmt: skip
+
+
+def _renumbered(text: str, offset: int) -> str:
+    return MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
+
+
+def _joined(sides: list[tuple[str, Generation, int]]) -> Generation | None:
+    """The sides' generated parts as one: their shown sentences numbered as in the joined
+    answer, what was held back summed, and a fallback (with each side's reason) if any side
+    fell back."""
+    if not sides:
+        return None
+    reasons = [f"{name}: {g.reason}" for name, g, _ in sides if g.fell_back]
+    return Generation(
+        [_renumbered(sentence, offset) for _, g, offset in sides for sentence in g.shown],
+        sum(g.removed for _, g, _ in sides),
+        bool(reasons),
+        "; ".join(reasons) or None,
+    )
