@@ -80,9 +80,7 @@ def test_every_generated_sentence_shown_passes_the_check(generating_server, guar
     assert health["model_errors"] == 0  # every answer above was the model's, checked
 
 
-def test_a_comparison_says_which_of_its_sentences_the_model_wrote(
-    generating_server, guard
-) -> None:
+def test_a_comparison_says_which_of_its_sentences_the_model_wrote(generating_server, guard) -> None:
     from assistant.types import Passage
 
     question = "Vem antar den internationella policyn i Dalarna respektive i Jönköping?"
