@@ -12,6 +12,7 @@ from assistant.settings import Settings
 from assistant.storage.catalog import Catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import Store, open_store
+from assistant.types import Passage
 from evals.servers import ModelServer, start_model_server
 from ingest.indexing import Indexer
 
@@ -71,6 +72,14 @@ def corpus_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("corpus-index") / "data"
     ingest_corpus(data)
     return data
+
+
+def cited_passages(answer: dict) -> list[Passage]:
+    """An API answer's citations as the passages its [n] refer to (what the guard checks)."""
+    return [
+        Passage(c["id"], c["document"], c["title"], c["section"], c["text"], 0, "")
+        for c in answer["citations"]
+    ]
 
 
 def copy_data(source: Path, target: Path) -> Path:

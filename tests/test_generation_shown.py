@@ -21,10 +21,10 @@ import pytest
 from assistant.answering.guard import load_guard
 from assistant.answering.prompt import INSTRUCTION_HEADINGS, RULES
 from assistant.language.analysis import Analyzer
-from assistant.types import GENERATION_NOTES, Passage
+from assistant.types import GENERATION_NOTES
 from evals.servers import ModelServer
 from tests.browser_page import DESKTOP, serious_violations, settled, signed_in_page
-from tests.conftest import copy_data
+from tests.conftest import cited_passages, copy_data
 from tests.live_server import CLI, LiveServer, start_server
 from tests.model_proxy import RecordingProxy
 
@@ -241,10 +241,7 @@ def test_a_system_message_instructs_the_model_under_the_rules(
     assert "Kalle Anka" not in content  # whatever the model wrote, the guard held that back
     if "Kalle Anka" in exchange.reply:
         assert generation["removed"] >= 1
-    cited = [
-        Passage(c["id"], c["document"], c["title"], c["section"], c["text"], 0, "")
-        for c in body["citations"]
-    ]
+    cited = cited_passages(body)
     rest = text
     for sentence in generation["shown"]:
         assert guard.check(sentence, cited).shown, sentence

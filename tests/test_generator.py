@@ -19,7 +19,7 @@ from assistant.answering.guard import load_guard
 from assistant.answering.protocol import Draft, Question
 from assistant.language.analysis import Analyzer
 from evals.servers import ModelServer, start_model_server
-from tests.conftest import copy_data
+from tests.conftest import cited_passages, copy_data
 from tests.live_server import LiveServer, start_server
 
 QUESTIONS = [
@@ -56,18 +56,13 @@ def ask(server: LiveServer, question: str, **extra) -> httpx.Response:
 
 
 def test_every_generated_sentence_shown_passes_the_check(generating_server, guard) -> None:
-    from assistant.types import Passage
-
     shown = fell_back = 0
     for question in QUESTIONS:
         answer = ask(generating_server, question).json()
         generation = answer["generation"]
         assert generation is not None and answer["answered"] and answer["citations"]
         fell_back += generation["fell_back"]
-        cited = [
-            Passage(c["id"], c["document"], c["title"], c["section"], c["text"], 0, "")
-            for c in answer["citations"]
-        ]
+        cited = cited_passages(answer)
         for sentence in generation["shown"]:
             assert sentence in answer["answer"]
             assert MARKER.search(sentence), sentence
@@ -81,18 +76,13 @@ def test_every_generated_sentence_shown_passes_the_check(generating_server, guar
 
 
 def test_a_comparison_says_which_of_its_sentences_the_model_wrote(generating_server, guard) -> None:
-    from assistant.types import Passage
-
     question = "Vem antar den internationella policyn i Dalarna respektive i Jönköping?"
     answer = ask(generating_server, question).json()
     assert "Dalarna" in answer["answer"] and "Jönköping" in answer["answer"]
     generation = answer["generation"]
     assert generation is not None  # each side was given to the model
     assert generation["fell_back"] == (generation["reason"] is not None)
-    cited = [
-        Passage(c["id"], c["document"], c["title"], c["section"], c["text"], 0, "")
-        for c in answer["citations"]
-    ]
+    cited = cited_passages(answer)
     for sentence in generation["shown"]:  # numbered as the joined answer cites
         assert sentence in answer["answer"]
         assert guard.check(sentence, cited).shown, sentence
