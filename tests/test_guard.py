@@ -142,6 +142,15 @@ def test_english_sentences_are_held_to_the_swedish_facts(guard: Guard) -> None:
     assert said == "name not in the cited text: regional executive board"
 
 
+def test_an_english_name_counts_as_its_swedish_form(guard: Guard) -> None:
+    """The English "International" is in a passage saying "internationella"; "European" is not,
+    in one that never says Europa, europeiska or EU: an English word names nothing by itself."""
+    adopts = "The county council assembly adopts the International Policy [1]."
+    assert shown(guard, adopts, ADOPTS)
+    said = reason(guard, "The county council assembly adopts the European Policy [1].", ADOPTS)
+    assert said == "name not in the cited text: European"
+
+
 def test_an_answer_is_checked_sentence_by_sentence(guard: Guard) -> None:
     answer = "Landstingsfullmäktige antar policyn [1]. Regionstyrelsen antar den [1]."
     verdicts = guard.check_answer(answer, [ADOPTS])
