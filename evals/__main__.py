@@ -1,6 +1,7 @@
 """`python -m evals COMMAND`: the evaluation and the benchmarks, outside the product.
 
-python -m evals run [--distractors N] [--no-baseline] [--details] [--set dev|test|fresh|all]
+python -m evals run [--distractors N | --index DATA_DIR] [--no-baseline] [--details]
+                    [--set dev|test|fresh|all]
 python -m evals ablation [--distractors N]
 python -m evals variants [--distractors N] [--set dev|test]
 python -m evals ingest-benchmark [--minutes M]
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 
 def run(argv: list[str]) -> None:
@@ -31,6 +33,9 @@ def run(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m evals run", description="the gold set")
     parser.add_argument(
         "--distractors", type=int, default=0, help="also index N statutes from ../shared/sfs"
+    )
+    parser.add_argument(
+        "--index", type=Path, help="ask a data directory as it is (no ingest, no baseline)"
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the tutorial pipeline")
     parser.add_argument(
@@ -45,7 +50,7 @@ def run(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     chosen = {"both": ("dev", "test"), "all": ("dev", "test", "fresh")}
     names = chosen.get(args.set, (args.set,))
-    reports = evaluate_sets(Settings(), args.distractors, not args.no_baseline, names)
+    reports = evaluate_sets(Settings(), args.distractors, not args.no_baseline, names, args.index)
     console = Console()
     labels = {
         "dev": "development set (tuned on)",

@@ -1,10 +1,12 @@
 """Runs the gold set through the assistant and the tutorial baseline; prints one report.
 
-    python -m evals run [--distractors N]
+    python -m evals run [--distractors N | --index DATA_DIR]
 
 With N > 0, N statutes from ../shared/sfs are indexed beside corpus/ as distractors. The
 evaluation index lives in the data directory under eval/ and is reused while the corpus, the
 statutes and the embedder are unchanged (ingest is incremental, so re-runs embed nothing).
+With --index, the sets are asked of a data directory as it is (the whole statute book's, say):
+nothing is ingested, and every statute in it is a distractor.
 """
 
 from __future__ import annotations
@@ -75,6 +77,17 @@ class Report:
     results: list[ItemResult] = field(default_factory=list)
 
 
+def existing_index(index: Path) -> tuple[Assistant, int]:
+    """A data directory's index as it stands, and how many statutes beside corpus/ it holds."""
+    assistant = Assistant(Settings(data_dir=index))
+    live = [Path(r.live.source_path).name for r in assistant.catalog.documents() if r.live]
+    corpus = {p.name for p in CORPUS.iterdir() if p.is_file()}
+    missing = sorted(corpus - set(live))
+    if missing:
+        raise SystemExit(f"{index} does not hold corpus/: {', '.join(missing)} missing")
+    return assistant, len(live) - len(corpus)
+
+
 def build_assistant(settings: Settings, distractors: int) -> tuple[Assistant, list[Path]]:
     """The evaluation index: corpus/ plus `distractors` statutes, brought up to date."""
     eval_settings = settings.model_copy(
@@ -95,15 +108,23 @@ def evaluate(settings: Settings, distractors: int = 0, baseline: bool = True) ->
 
 
 def evaluate_sets(
-    settings: Settings, distractors: int, baseline: bool, names: tuple[str, ...] = ("dev", "test")
+    settings: Settings,
+    distractors: int,
+    baseline: bool,
+    names: tuple[str, ...] = ("dev", "test"),
+    index: Path | None = None,
 ) -> dict[str, Report]:
-    """Each named set over one evaluation index. Statute questions need statutes in it."""
-    assistant, files = build_assistant(settings, distractors)
-    tutorial = (
-        TutorialPipeline(assistant.settings.data_dir / "tutorial", assistant.store.embedder, files)
-        if baseline
-        else None
-    )
+    """Each named set over one evaluation index. Statute questions need statutes in it.
+    `index`: a data directory asked as it is, without the baseline (which would embed it all)."""
+    if index is not None:
+        assistant, distractors = existing_index(index)
+        tutorial = None
+        baseline = False
+    else:
+        assistant, files = build_assistant(settings, distractors)
+        tutorial_dir = assistant.settings.data_dir / "tutorial"
+        embedder = assistant.store.embedder
+        tutorial = TutorialPipeline(tutorial_dir, embedder, files) if baseline else None
     assistant.warm_up()  # build the lexical side and load the model before timing anything
     reports = {}
     for name in names:
