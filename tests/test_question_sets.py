@@ -1,4 +1,4 @@
-"""The development and test sets stay valid: every source quote is verbatim in a paragraph of
+"""The question sets stay valid: every source quote is verbatim in a paragraph of
 its document as the product chunks it, so a retrieval hit is a real hit."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evals.distractors import STAFF_STATUTES
-from evals.gold import FRESH, GOLD, TEST, load_gold, normalise
+from evals.gold import FRESH, GOLD, TEST, TRAIN, load_gold, normalise
 from ingest.chunking import chunk_document
 from ingest.loaders import load_file
 from tests.conftest import CORPUS, require_shared
@@ -24,7 +24,9 @@ def paragraphs() -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("question_set", [GOLD, TEST, FRESH], ids=["dev", "test", "fresh"])
+@pytest.mark.parametrize(
+    "question_set", [GOLD, TEST, FRESH, TRAIN], ids=["dev", "test", "fresh", "train"]
+)
 def test_every_source_quote_is_in_a_paragraph_of_its_document(question_set: Path) -> None:
     texts = paragraphs()
     items = load_gold(question_set)
