@@ -8,6 +8,7 @@ bytes of the files still to read, since statutes range from one paragraph to tho
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+log = logging.getLogger(__name__)
 
 LOG_EVERY = 30.0  # seconds between two plain lines when not on a terminal
 SAVE_EVERY = 600.0  # seconds of a run between two saves of what it has published
@@ -58,7 +61,10 @@ class Checkpoints:
     def file_done(self, path: Path) -> None:
         self.progress.file_done(path)
         if time.monotonic() - self._saved >= self.every:
-            self.save()
+            try:
+                self.save()
+            except Exception:  # a snapshot is a convenience; the ingest is the work
+                log.warning("saving the snapshot failed; the ingest goes on", exc_info=True)
             self._saved = time.monotonic()
 
 

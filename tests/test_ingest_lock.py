@@ -25,8 +25,8 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog
-from assistant.storage.embedders import CountingEmbeddings
-from assistant.storage.vectors import Store
+from assistant.storage.embedders import CountingEmbeddings, make_embedder
+from assistant.storage.vectors import Store, open_store
 from assistant.storage.versions import VersionRecord
 from ingest.indexing import Indexer
 from tests.conftest import require_shared
@@ -35,6 +35,7 @@ from tests.servers import chroma_server, postgres_server
 from tests.test_resume import report_cells
 
 STATUTE = "1947/sfs-1947-948.md"  # 137 paragraphs: embedding them takes seconds at least
+OTHER = "1947/sfs-1947-577.md"  # 86 paragraphs
 DOC_ID = "sfs-1947-948"
 ADMIN = "admin-key"
 
@@ -124,6 +125,26 @@ def test_concurrent_ingests_on_one_data_directory_add_one_version(tmp_path: Path
     finally:
         server.stop()
     assert_one_new_version(Catalog(Settings(data_dir=data).catalog_url), body, outcomes)
+
+
+def test_command_line_ingests_of_an_embedded_store_take_turns(tmp_path: Path) -> None:
+    """Chroma's embedded client is not process-safe: two whole-book ingests of different files
+    writing at once both failed at 25,000 paragraphs, reading the other's new ones ("Error
+    finding id") to save the snapshot (not reproduced at this size). So they take turns: both
+    finish, one said it waited, and a reader opened afterwards finds every paragraph of both."""
+    data = tmp_path / "data"
+    files = [require_shared("sfs", STATUTE), require_shared("sfs", OTHER)]
+    processes = [cli(data, {}, "ingest", str(path)) for path in files]
+    outputs = [process.communicate(timeout=900) for process in processes]
+    for process, (stdout, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, stdout + stderr
+    assert any("waiting for another holder of embedded-store" in err for _, err in outputs)
+    settings = Settings(data_dir=data)
+    records = Catalog(settings.catalog_url).documents()
+    assert sorted(r.doc_id for r in records) == ["sfs-1947-577", DOC_ID]
+    store = open_store(settings, make_embedder(settings.embedder))
+    read = [chunk_id for page in store.pages() for chunk_id in page.ids]
+    assert len(read) == len(set(read)) == sum(r.live.chunk_count for r in records if r.live)
 
 
 def test_concurrent_ingests_on_three_hosts_sharing_postgresql_add_one_version(

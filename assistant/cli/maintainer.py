@@ -37,16 +37,17 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
         console.print(f"The previous index is kept in {set_index_aside(settings)}")
     # The catalogue first: an unreachable database is named before the model loads.
     catalog = open_catalog(settings)
-    store = open_store(settings, make_embedder(settings.embedder))
-    store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
-    check_consistency(settings, store, catalog)
-    indexer = Indexer.from_settings(store, catalog, settings)
-    snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
-    with ProgressDisplay(discover(paths), console) as progress:
-        report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
-    print_report(report)
-    with console.status("Saving the snapshot servers load"):
-        snapshots.latest()
+    with catalog.store_writer(embedded=settings.chroma_url is None):
+        store = open_store(settings, make_embedder(settings.embedder))
+        store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
+        check_consistency(settings, store, catalog)
+        indexer = Indexer.from_settings(store, catalog, settings)
+        snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
+        with ProgressDisplay(discover(paths), console) as progress:
+            report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
+        print_report(report)
+        with console.status("Saving the snapshot servers load"):
+            snapshots.latest()
     actor = f"cli:{getpass.getuser()}"
     AuditLog(settings.audit_url).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())

@@ -11,9 +11,10 @@ catalogued versions, never see a document half replaced.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 
@@ -186,6 +187,16 @@ class Catalog:
         """Hold `doc_id` for one writer at a time, in every process and on every host that
         shares this catalogue; wait up to `timeout` s for another (`LockTimeoutError`)."""
         return named_lock(self.db, f"document:{doc_id}", timeout)
+
+    def store_writer(self, embedded: bool) -> AbstractContextManager[None]:
+        """For a command-line ingest's whole run: the embedded vector store is written by one
+        process at a time, since Chroma's embedded client is not process-safe (a second
+        process's client does not see the first one's additions, and its reads of them fail).
+        Taken before the store is opened, so the client reads what the previous writer left;
+        another ingest waits. A Chroma server takes writers at once: no lock."""
+        if not embedded:
+            return nullcontext()
+        return named_lock(self.db, "embedded-store", math.inf)
 
     def publish(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -47,7 +48,8 @@ def named_lock(db: Database, name: str, timeout: float) -> Iterator[None]:
             if time.monotonic() >= deadline:
                 raise LockTimeoutError(f"{name!r} held by another for over {timeout:g} s")
             if not told:
-                log.warning("waiting for another holder of %s (up to %g s)", name, timeout)
+                limit = f" (up to {timeout:g} s)" if timeout != math.inf else ""
+                log.warning("waiting for another holder of %s%s", name, limit)
                 told = True
             time.sleep(POLL)
         yield
