@@ -84,8 +84,9 @@ def measure(args: argparse.Namespace) -> dict[str, float | int | str]:
         counts["answers generated for"] += 1
         counts["sentences shown"] += len(generation.shown)
         counts["sentences held back"] += generation.removed
-        counts["fallbacks"] += generation.fell_back
-        counts[f"fallback: {(generation.reason or '')[:40]}"] += generation.fell_back
+        if generation.fell_back:
+            counts["fallbacks"] += 1
+            counts[f"fallback: {(generation.reason or '')[:40]}"] += 1
         counts["unsupported shown"] += sum(_unsupported(s, answer) for s in generation.shown)
     figures: dict[str, float | int | str] = dict(counts)
     figures["sentences generated"] = counts["sentences shown"] + counts["sentences held back"]
