@@ -77,9 +77,9 @@ class Report:
     results: list[ItemResult] = field(default_factory=list)
 
 
-def existing_index(index: Path) -> tuple[Assistant, int]:
+def existing_index(settings: Settings, index: Path) -> tuple[Assistant, int]:
     """A data directory's index as it stands, and how many statutes beside corpus/ it holds."""
-    assistant = Assistant(Settings(data_dir=index))
+    assistant = Assistant(settings.model_copy(update={"data_dir": index}))
     live = [Path(r.live.source_path).name for r in assistant.catalog.documents() if r.live]
     corpus = {p.name for p in CORPUS.iterdir() if p.is_file()}
     missing = sorted(corpus - set(live))
@@ -117,7 +117,7 @@ def evaluate_sets(
     """Each named set over one evaluation index. Statute questions need statutes in it.
     `index`: a data directory asked as it is, without the baseline (which would embed it all)."""
     if index is not None:
-        assistant, distractors = existing_index(index)
+        assistant, distractors = existing_index(settings, index)
         tutorial = None
         baseline = False
     else:

