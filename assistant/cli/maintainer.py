@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import math
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -23,7 +24,7 @@ from assistant.storage.vectors import open_store
 from assistant.storage.versions import VersionRecord
 from assistant.web.document_schemas import DocumentOut
 from ingest.files import discover
-from ingest.indexing import Indexer
+from ingest.indexing import Indexer, lock_wait
 from ingest.progress import Checkpoints, ProgressDisplay
 from ingest.report import IngestReport
 
@@ -37,17 +38,19 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
         console.print(f"The previous index is kept in {set_index_aside(settings)}")
     # The catalogue first: an unreachable database is named before the model loads.
     catalog = open_catalog(settings)
-    with catalog.store_writer(embedded=settings.chroma_url is None):
+    # One writer of an embedded store at a time, whose client is opened under the lock.
+    with catalog.store_writer(settings.chroma_url is None, math.inf):
         store = open_store(settings, make_embedder(settings.embedder))
-        store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
-        check_consistency(settings, store, catalog)
-        indexer = Indexer.from_settings(store, catalog, settings)
-        snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
-        with ProgressDisplay(discover(paths), console) as progress:
-            report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
-        print_report(report)
-        with console.status("Saving the snapshot servers load"):
-            snapshots.latest()
+        with store.writing():
+            store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
+            check_consistency(settings, store, catalog)
+            indexer = Indexer.from_settings(store, catalog, settings)
+            snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
+            with ProgressDisplay(discover(paths), console) as progress:
+                report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
+            print_report(report)
+            with console.status("Saving the snapshot servers load"):
+                snapshots.latest()
     actor = f"cli:{getpass.getuser()}"
     AuditLog(settings.audit_url).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())
@@ -120,13 +123,15 @@ def delete_document(settings: Settings, doc_id: str, confirmed: bool) -> int:
     if not confirmed and not confirm_delete(doc_id, record.title):
         return 1
     store = open_store(settings, make_embedder(settings.embedder))
-    check_consistency(settings, store, catalog)
+    indexer = Indexer.from_settings(store, catalog, settings)
     try:
-        deleted = Indexer.from_settings(store, catalog, settings).delete(doc_id)
+        with catalog.store_writer(store.embedded, lock_wait(indexer.limits)), store.writing():
+            check_consistency(settings, store, catalog)
+            deleted = indexer.delete(doc_id)
+            Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots.latest()
     except LockTimeoutError:
         report_problem(f"{doc_id!r} is being ingested elsewhere; try again once that is done.")
         return 1
-    Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots.latest()
     result = "deleted" if deleted else "not indexed"
     AuditLog(settings.audit_url).add(
         AuditRecord(f"cli:{getpass.getuser()}", "delete", doc_id, result)

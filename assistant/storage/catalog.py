@@ -11,7 +11,6 @@ catalogued versions, never see a document half replaced.
 from __future__ import annotations
 
 import json
-import math
 import secrets
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -188,15 +187,14 @@ class Catalog:
         shares this catalogue; wait up to `timeout` s for another (`LockTimeoutError`)."""
         return named_lock(self.db, f"document:{doc_id}", timeout)
 
-    def store_writer(self, embedded: bool) -> AbstractContextManager[None]:
-        """For a command-line ingest's whole run: the embedded vector store is written by one
-        process at a time, since Chroma's embedded client is not process-safe (a second
-        process's client does not see the first one's additions, and its reads of them fail).
-        Taken before the store is opened, so the client reads what the previous writer left;
-        another ingest waits. A Chroma server takes writers at once: no lock."""
+    def store_writer(self, embedded: bool, timeout: float) -> AbstractContextManager[None]:
+        """Held by every process that writes an embedded vector store (a command-line ingest
+        for its whole run, a server's upload or delete), since Chroma's embedded client is not
+        process-safe (`Store.writing`, entered under it); another writer waits up to `timeout`
+        s (`LockTimeoutError`). A Chroma server takes writers at once: no lock."""
         if not embedded:
             return nullcontext()
-        return named_lock(self.db, "embedded-store", math.inf)
+        return named_lock(self.db, "embedded-store", timeout)
 
     def publish(
         self,

@@ -7,12 +7,14 @@ so opening an index with another embedder is refused with a message that says wh
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_classic.embeddings import CacheBackedEmbeddings
@@ -37,11 +39,25 @@ class IndexMismatchError(RuntimeError):
 
 @dataclass
 class Store:
-    """The vector index plus the LangChain record manager that keeps ingests incremental."""
+    """The vector index plus the LangChain record manager that keeps ingests incremental.
+
+    Embedded Chroma is not process-safe: a client opened before another process wrote a
+    thousand chunks or more cannot read them ("Error finding id"), and writing through it
+    builds on a view that lacks them. So with an embedded index (`reopen` set) a process
+    writes only while it holds the catalogue's `store_writer` lock, through a client opened
+    under it (`writing`), and reads the whole collection through a client opened for that
+    read unless it is the writer. A Chroma server's clients see every writer: no reopening.
+    """
 
     vectors: Chroma
     records: SQLRecordManager
     embedder: CountingEmbeddings
+    reopen: Callable[[], Chroma] | None = None  # embedded only: the collection, opened anew
+    _writer: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def embedded(self) -> bool:
+        return self.reopen is not None
 
     @property
     def collection(self) -> chromadb.Collection:
@@ -51,15 +67,29 @@ class Store:
     def count(self) -> int:
         return self.collection.count()
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """This process writes (and reads) through a client opened now: to be entered while
+        the catalogue's `store_writer` lock is held, so it sees what earlier writers left."""
+        if self.reopen is not None:
+            self.vectors = self.reopen()
+        self._writer = True
+        try:
+            yield
+        finally:
+            self._writer = False
+
     def pages(self, page: int = PAGE) -> Iterator[StoredPage]:
         """Every chunk of the collection with its text, metadata and vector, `page` at a time.
 
         The ids are listed first (one query that binds nothing per row) and then read in
         slices of them, so a chunk removed meanwhile is left out, never another read twice.
         """
-        ids = self.collection.get(include=[])["ids"]
+        reader = self.reopen is not None and not self._writer
+        collection = self.reopen()._collection if reader else self.collection  # type: ignore[misc]
+        ids = collection.get(include=[])["ids"]
         for start in range(0, len(ids), page):
-            got = self.collection.get(
+            got = collection.get(
                 ids=ids[start : start + page], include=["documents", "metadatas", "embeddings"]
             )
             yield StoredPage(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
@@ -73,6 +103,13 @@ class StoredPage:
     documents: list[str]
     metadatas: list[dict]
     embeddings: np.ndarray
+
+
+def _fresh_client(settings: Settings) -> chromadb.ClientAPI:
+    """An embedded client that reads the files as they are now: Chroma shares one client per
+    path within a process, holding what it read before; clients already open keep working."""
+    SharedSystemClient.clear_system_cache()
+    return _client(settings)
 
 
 def _client(settings: Settings) -> chromadb.ClientAPI:
@@ -118,16 +155,25 @@ def open_store(settings: Settings, embedder: CountingEmbeddings) -> Store:
     cached = CacheBackedEmbeddings.from_bytes_store(
         embedder, cache, namespace=embedder.name, key_encoder="sha256"
     )
-    vectors = Chroma(
-        client=client,
-        collection_name=settings.collection,
-        embedding_function=cached,
-        collection_metadata={EMBEDDER_KEY: embedder.name},
-        collection_configuration={"hnsw": {"space": "cosine"}},
-    )
+
+    def collection(client: chromadb.ClientAPI) -> Chroma:
+        return Chroma(
+            client=client,
+            collection_name=settings.collection,
+            embedding_function=cached,
+            collection_metadata={EMBEDDER_KEY: embedder.name},
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+
     # On the stores' shared engine: one pool per database, SQLite in WAL mode.
     records = SQLRecordManager(
         namespace=f"chroma/{settings.collection}", engine=Database(settings.records_url).engine
     )
     records.create_schema()
-    return Store(vectors=vectors, records=records, embedder=embedder)
+    embedded = settings.chroma_url is None
+    return Store(
+        vectors=collection(client),
+        records=records,
+        embedder=embedder,
+        reopen=(lambda: collection(_fresh_client(settings))) if embedded else None,
+    )

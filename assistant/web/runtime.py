@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -22,7 +24,7 @@ from assistant.storage.sessions import Lifetimes, SessionStore
 from assistant.storage.signin_tokens import SignInTokens
 from assistant.storage.vectors import IndexMismatchError
 from assistant.web.access import AccessMap
-from ingest.indexing import Indexer
+from ingest.indexing import Indexer, lock_wait
 
 log = logging.getLogger(__name__)
 
@@ -124,3 +126,18 @@ class Runtime:
         if self._indexer is None:
             raise NotReadyError(self._error or "The model and index are still loading.")
         return self._indexer
+
+    @contextmanager
+    def writing(self) -> Iterator[Indexer]:
+        """An upload's or delete's turn: one in this process (`ingest_lock`), and on an
+        embedded store the only writer of any process (`Catalog.store_writer`), through a
+        client opened under that lock. A command-line ingest holds it for its whole run: past
+        the per-document wait, `LockTimeoutError`."""
+        indexer, store = self.indexer, self.assistant.store
+        wait = lock_wait(indexer.limits)
+        with (
+            self.ingest_lock,
+            self.assistant.catalog.store_writer(store.embedded, wait),
+            store.writing(),
+        ):
+            yield indexer

@@ -63,12 +63,12 @@ Prune = Annotated[
 )
 def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> DeletedOut:
     """Take a document out of the index; its version history is kept."""
-    with runtime.ingest_lock:
-        try:
-            deleted = runtime.indexer.delete(doc_id)
-        except LockTimeoutError as error:
-            raise HTTPException(409, f"{doc_id!r} is being ingested; try again.") from error
-        runtime.assistant.refresh()
+    try:
+        with runtime.writing() as indexer:
+            deleted = indexer.delete(doc_id)
+            runtime.assistant.refresh()
+    except LockTimeoutError as error:
+        raise HTTPException(409, f"{doc_id!r} is being ingested; try again.") from error
     runtime.audit.add(
         AuditRecord(actor.name, "delete", doc_id, "deleted" if deleted else "not indexed")
     )
@@ -97,6 +97,7 @@ def audit(runtime: RuntimeDep, limit: int = 100) -> AuditListOut:
         },
         403: {"model": ErrorOut, "description": "Not the admin key, or a path outside the roots."},
         404: {"model": ErrorOut, "description": "A path that does not exist on the server."},
+        409: {"model": ErrorOut, "description": "Another ingest kept the index past the wait."},
     },
 )
 def ingest(
@@ -107,23 +108,27 @@ def ingest(
     prune: Prune = False,
 ) -> JSONResponse:
     """Ingest uploaded files and server-side paths, with the CLI's incremental rules."""
-    indexer = runtime.indexer
+    asked = ", ".join([*(repr(f.filename) for f in files), *map(repr, paths)])
     try:
         targets = [_allowed_path(runtime.settings, p) for p in paths]
         for upload in files:
             _upload_name(upload.filename)
     except HTTPException as refused:
-        asked = ", ".join([*(repr(f.filename) for f in files), *map(repr, paths)])
         runtime.audit.add(AuditRecord(actor.name, "ingest", asked, f"refused: {refused.detail}"))
         raise
-    with runtime.ingest_lock:
-        uploaded = _save_uploads(runtime.settings.uploads_dir, files)
-        try:
-            report = indexer.ingest([*uploaded.values(), *targets], prune=prune)
-        finally:  # the catalogue keeps each version's text; the upload itself is not needed
-            for path in uploaded.values():
-                shutil.rmtree(path.parent, ignore_errors=True)
-        runtime.assistant.refresh()
+    try:
+        with runtime.writing() as indexer:
+            uploaded = _save_uploads(runtime.settings.uploads_dir, files)
+            try:
+                report = indexer.ingest([*uploaded.values(), *targets], prune=prune)
+            finally:  # the catalogue keeps each version's text; the upload itself is not needed
+                for path in uploaded.values():
+                    shutil.rmtree(path.parent, ignore_errors=True)
+            runtime.assistant.refresh()
+    except LockTimeoutError as error:
+        refused = "Another ingest is writing the index; try again when it has finished."
+        runtime.audit.add(AuditRecord(actor.name, "ingest", asked, f"refused: {refused}"))
+        raise HTTPException(409, refused) from error
     names = {str(path): name for name, path in uploaded.items()}
     target = ", ".join([*uploaded, *paths])
     runtime.audit.add(AuditRecord(actor.name, "ingest", target, report.summary()))
