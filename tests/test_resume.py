@@ -1,4 +1,5 @@
-"""An ingest killed part-way (SIGKILL: no clean-up at all) continues where it stopped."""
+"""An ingest killed part-way (SIGKILL: no clean-up at all) or stopped with Ctrl-C (SIGINT: a
+message, exit 130) continues where it stopped."""
 
 from __future__ import annotations
 
@@ -50,8 +51,9 @@ def statutes(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_killed_ingest_resumes_embedding_nothing_twice_and_leaving_no_orphan(
-    statutes: Path, tmp_path: Path
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_a_stopped_ingest_resumes_embedding_nothing_twice_and_leaving_no_orphan(
+    statutes: Path, tmp_path: Path, stop: signal.Signals
 ) -> None:
     fresh_data = tmp_path / "fresh"
     fresh = run(fresh_data, "ingest", str(statutes))
@@ -61,14 +63,21 @@ def test_a_killed_ingest_resumes_embedding_nothing_twice_and_leaving_no_orphan(
     data = tmp_path / "killed"
     env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data)}
     process = subprocess.Popen(
-        [str(CLI), "ingest", str(statutes)], env=env, stdout=subprocess.DEVNULL
+        [str(CLI), "ingest", str(statutes)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 300
     while cached_passages(data) < total // 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=300)
     at_kill = cached_passages(data)
+    if stop == signal.SIGINT:  # the maintainer is told, last, what stands and what to do
+        assert process.returncode == 130, stderr
+        assert stderr.strip().splitlines()[-1].startswith("Stopped."), stderr
     assert 0 < at_kill < total, "the kill must land part-way"
 
     resumed = run(data, "ingest", str(statutes))

@@ -118,12 +118,19 @@ def iso_date(value: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 done; 1 done, but a file failed (or a delete was declined or blocked);
     2 nothing done (a usage error, an unknown document, a data directory to repair);
+    130 stopped with Ctrl-C (an ingest run again goes on from the documents it published);
     141 the reader of the output went away (`… | head`)."""
     try:
         code = run_command(argv)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
     except BrokenPipeError:
         return reader_went_away()
+    except KeyboardInterrupt:
+        report_problem(
+            "Stopped. Every document reported done is published; an ingest run again goes on "
+            "from there."
+        )
+        return 130
     return code
 
 
