@@ -85,8 +85,8 @@ class Store:
         The ids are listed first (one query that binds nothing per row) and then read in
         slices of them, so a chunk removed meanwhile is left out, never another read twice.
         """
-        reader = self.reopen is not None and not self._writer
-        collection = self.reopen()._collection if reader else self.collection  # type: ignore[misc]
+        reopen = None if self._writer else self.reopen  # a reader of an embedded store
+        collection = reopen()._collection if reopen is not None else self.collection
         ids = collection.get(include=[])["ids"]
         for start in range(0, len(ids), page):
             got = collection.get(
