@@ -90,7 +90,11 @@ class Indexer:
         file in hand: run again, the files done are unchanged, and that file's chunks already
         embedded come from the embedding cache.
         """
-        self._progress = progress or Quiet()
+        with self.store.writing():
+            return self._ingest(paths, prune, progress or Quiet())
+
+    def _ingest(self, paths: Sequence[Path], prune: bool, progress: IngestProgress) -> IngestReport:
+        self._progress = progress
         started = time.perf_counter()
         embedded_before = self.store.embedder.passages_embedded
         report = IngestReport()
@@ -127,7 +131,7 @@ class Indexer:
 
         Waits for an ingest of the document elsewhere (`LockTimeoutError` past the wait).
         """
-        with self.catalog.writing(doc_id, lock_wait(self.limits)):
+        with self.store.writing(), self.catalog.writing(doc_id, lock_wait(self.limits)):
             if self.catalog.withdraw(doc_id) is None:  # first: readers stop showing it at once
                 return False
             self._keep_indexed(doc_id)

@@ -41,16 +41,16 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
     # One writer of an embedded store at a time, whose client is opened under the lock.
     with catalog.store_writer(settings.chroma_url is None, math.inf):
         store = open_store(settings, make_embedder(settings.embedder))
-        with store.writing():
-            store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
-            check_consistency(settings, store, catalog)
-            indexer = Indexer.from_settings(store, catalog, settings)
-            snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
-            with ProgressDisplay(discover(paths), console) as progress:
-                report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
-            print_report(report)
-            with console.status("Saving the snapshot servers load"):
-                snapshots.latest()
+        store.refresh()
+        store.embedder.passage_threads = ingest_threads(settings.ingest_threads)
+        check_consistency(settings, store, catalog)
+        indexer = Indexer.from_settings(store, catalog, settings)
+        snapshots = Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots
+        with ProgressDisplay(discover(paths), console) as progress:
+            report = indexer.ingest(paths, prune, Checkpoints(progress, snapshots.latest))
+        print_report(report)
+        with console.status("Saving the snapshot servers load"):
+            snapshots.latest()
     actor = f"cli:{getpass.getuser()}"
     AuditLog(settings.audit_url).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())
@@ -125,7 +125,8 @@ def delete_document(settings: Settings, doc_id: str, confirmed: bool) -> int:
     store = open_store(settings, make_embedder(settings.embedder))
     indexer = Indexer.from_settings(store, catalog, settings)
     try:
-        with catalog.store_writer(store.embedded, lock_wait(indexer.limits)), store.writing():
+        with catalog.store_writer(store.embedded, lock_wait(indexer.limits)):
+            store.refresh()
             check_consistency(settings, store, catalog)
             deleted = indexer.delete(doc_id)
             Retriever(store, catalog, snapshot_root=settings.snapshot_dir).snapshots.latest()

@@ -114,7 +114,7 @@ class SnapshotFolder:
 
 
 def _fields(snapshot: Snapshot) -> dict:
-    skipped = {"vectors", "chunks", "cards", "_days", "speller", "views"}
+    skipped = {"vectors", "chunks", "cards", "_days", "_codes", "speller", "views"}
     return {k: v for k, v in vars(snapshot).items() if k not in skipped}
 
 

@@ -152,17 +152,16 @@ def allowed_rows(snapshot: Snapshot, filters: Filters) -> np.ndarray:
         else np.ones(len(snapshot.ids), dtype=bool)
     )
     if filters.organisation:
-        mask &= snapshot.organisation_of_row == filters.organisation
+        mask &= snapshot.rows_with("organisation_of_row", [filters.organisation])
     if filters.doc_id:
-        mask &= snapshot.doc_id_of_row == filters.doc_id
+        mask &= snapshot.rows_with("doc_id_of_row", [filters.doc_id])
     if filters.named_organisation:
-        organisation = snapshot.organisation_of_row
-        mask &= (organisation == "") | (organisation == filters.named_organisation)
+        mask &= snapshot.rows_with("organisation_of_row", ["", filters.named_organisation])
     if filters.labels is not None:
         # Before ranking: a passage the caller may not read is never a candidate, so it can
         # shape no score, citation or "see also".
         readable = [a for a in snapshot.access_values if may_read(parse_labels(a), filters.labels)]
-        mask &= np.isin(snapshot.access_of_row, readable)
+        mask &= snapshot.rows_with("access_of_row", readable)
     return mask
 
 

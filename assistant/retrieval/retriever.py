@@ -83,6 +83,6 @@ class Retriever:
         if not snapshot.ids:
             return []
         rows = np.flatnonzero(
-            (snapshot.doc_id_of_row == doc_id) & (snapshot.version_of_row == version)
+            snapshot.rows_with("doc_id_of_row", [doc_id]) & (snapshot.version_of_row == version)
         )
         return [snapshot.passage(int(row), 0.0) for row in rows]

@@ -190,7 +190,7 @@ class Catalog:
     def store_writer(self, embedded: bool, timeout: float) -> AbstractContextManager[None]:
         """Held by every process that writes an embedded vector store (a command-line ingest
         for its whole run, a server's upload or delete), since Chroma's embedded client is not
-        process-safe (`Store.writing`, entered under it); another writer waits up to `timeout`
+        process-safe (`Store.refresh`, called under it); another writer waits up to `timeout`
         s (`LockTimeoutError`). A Chroma server takes writers at once: no lock."""
         if not embedded:
             return nullcontext()

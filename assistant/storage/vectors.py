@@ -7,6 +7,7 @@ so opening an index with another embedder is refused with a message that says wh
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,15 +46,18 @@ class Store:
     thousand chunks or more cannot read them ("Error finding id"), and writing through it
     builds on a view that lacks them. So with an embedded index (`reopen` set) a process
     writes only while it holds the catalogue's `store_writer` lock, through a client opened
-    under it (`writing`), and reads the whole collection through a client opened for that
-    read unless it is the writer. A Chroma server's clients see every writer: no reopening.
+    anew under it (`refresh`). Reading the whole collection (`pages`) opens a client for the
+    read, unless this process is writing (`writing`): then a second client would not see
+    what the first one is writing, and the writer's own is read. A Chroma server's clients
+    see every writer: no reopening.
     """
 
     vectors: Chroma
     records: SQLRecordManager
     embedder: CountingEmbeddings
     reopen: Callable[[], Chroma] | None = None  # embedded only: the collection, opened anew
-    _writer: bool = field(default=False, init=False, repr=False)
+    _writers: int = field(default=0, init=False, repr=False)  # this process's, under way
+    _counting: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def embedded(self) -> bool:
@@ -67,17 +71,22 @@ class Store:
     def count(self) -> int:
         return self.collection.count()
 
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """This process writes (and reads) through a client opened now: to be entered while
-        the catalogue's `store_writer` lock is held, so it sees what earlier writers left."""
+    def refresh(self) -> None:
+        """Open this process's client anew, to see what other processes wrote: a writer does
+        so under the catalogue's `store_writer` lock."""
         if self.reopen is not None:
             self.vectors = self.reopen()
-        self._writer = True
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Held by this process's writer (`Indexer`) while it adds or removes chunks."""
+        with self._counting:
+            self._writers += 1
         try:
             yield
         finally:
-            self._writer = False
+            with self._counting:
+                self._writers -= 1
 
     def pages(self, page: int = PAGE) -> Iterator[StoredPage]:
         """Every chunk of the collection with its text, metadata and vector, `page` at a time.
@@ -85,7 +94,7 @@ class Store:
         The ids are listed first (one query that binds nothing per row) and then read in
         slices of them, so a chunk removed meanwhile is left out, never another read twice.
         """
-        reopen = None if self._writer else self.reopen  # a reader of an embedded store
+        reopen = None if self._writers else self.reopen  # a reader of an embedded store
         collection = reopen()._collection if reopen is not None else self.collection
         ids = collection.get(include=[])["ids"]
         for start in range(0, len(ids), page):

@@ -135,9 +135,6 @@ class Runtime:
         the per-document wait, `LockTimeoutError`."""
         indexer, store = self.indexer, self.assistant.store
         wait = lock_wait(indexer.limits)
-        with (
-            self.ingest_lock,
-            self.assistant.catalog.store_writer(store.embedded, wait),
-            store.writing(),
-        ):
+        with self.ingest_lock, self.assistant.catalog.store_writer(store.embedded, wait):
+            store.refresh()
             yield indexer
