@@ -91,40 +91,37 @@ class Indexer:
         embedded come from the embedding cache.
         """
         with self.store.writing():
-            return self._ingest(paths, prune, progress or Quiet())
-
-    def _ingest(self, paths: Sequence[Path], prune: bool, progress: IngestProgress) -> IngestReport:
-        self._progress = progress
-        started = time.perf_counter()
-        embedded_before = self.store.embedder.passages_embedded
-        report = IngestReport()
-        seen: dict[str, Path] = {}
-        failed_files: set[Path] = set()
-        folders = [p for p in paths if p.is_dir()]
-        for path in discover(paths):
-            try:
-                refuse_links_out(path, folders)
-                self._ingest_file(path, seen, report)
-            except LoadError as error:
-                report.failed.append((str(path), error.reason))
-                failed_files.add(path.resolve())
-                log.info("not ingested: %s", error)  # the report names it, once
-            self._progress.file_done(path)
-        if prune:
-            roots = [p.resolve() for p in paths if p.is_dir()]
-            for record in self.catalog.documents():
-                source = Path(record.live.source_path) if record.live else None
-                if (
-                    source is not None
-                    and record.doc_id not in seen
-                    and source not in failed_files
-                    and any(source.is_relative_to(root) for root in roots)
-                ):
-                    self.delete(record.doc_id)
-                    report.deleted.append(record.doc_id)
-        report.embedded = self.store.embedder.passages_embedded - embedded_before
-        report.seconds = time.perf_counter() - started
-        return report
+            self._progress = progress or Quiet()
+            started = time.perf_counter()
+            embedded_before = self.store.embedder.passages_embedded
+            report = IngestReport()
+            seen: dict[str, Path] = {}
+            failed_files: set[Path] = set()
+            folders = [p for p in paths if p.is_dir()]
+            for path in discover(paths):
+                try:
+                    refuse_links_out(path, folders)
+                    self._ingest_file(path, seen, report)
+                except LoadError as error:
+                    report.failed.append((str(path), error.reason))
+                    failed_files.add(path.resolve())
+                    log.info("not ingested: %s", error)  # the report names it, once
+                self._progress.file_done(path)
+            if prune:
+                roots = [p.resolve() for p in paths if p.is_dir()]
+                for record in self.catalog.documents():
+                    source = Path(record.live.source_path) if record.live else None
+                    if (
+                        source is not None
+                        and record.doc_id not in seen
+                        and source not in failed_files
+                        and any(source.is_relative_to(root) for root in roots)
+                    ):
+                        self.delete(record.doc_id)
+                        report.deleted.append(record.doc_id)
+            report.embedded = self.store.embedder.passages_embedded - embedded_before
+            report.seconds = time.perf_counter() - started
+            return report
 
     def delete(self, doc_id: str) -> bool:
         """Withdraw a document from today; its version history stays in the catalogue.
