@@ -105,6 +105,42 @@ def test_recent_conversations_are_listed_reopened_and_deleted(browser, own_serve
     context.close()
 
 
+def test_a_keyboard_user_reopens_a_conversation_and_starts_over(browser, own_server) -> None:
+    """The list by keys alone: arrow to a conversation, Enter opens it; tabbing on past the
+    list to "new conversation" and pressing Enter leaves an empty chat, and it stays empty
+    (the list's own blur must not bring the conversation back)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = sign_in(context, own_server, "reader-key")
+    new_conversation(page)
+    ask_on_page(page, "Vem ansvarar för uppföljningen av den internationella policyn?")
+    new_conversation(page)
+    chat, listing = page.locator("#pa-chat"), page.locator("#pa-recent input")
+    reopen_by_keys(page)
+    for _ in range(3):
+        listing.focus()
+        page.keyboard.press("Shift+Tab")  # past the list, backwards: to "new conversation"
+        expect(page.locator("#pa-clear")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(chat).not_to_contain_text("uppföljningen")
+        page.wait_for_timeout(1_000)
+        settled(page)
+        expect(chat).not_to_contain_text("uppföljningen", timeout=1)
+        reopen_by_keys(page)
+    context.close()
+
+
+def reopen_by_keys(page) -> None:
+    from playwright.sync_api import expect
+
+    page.locator("#pa-recent input").focus()  # the list opens on "no conversation"
+    page.keyboard.press("ArrowDown")  # the most recent conversation
+    page.keyboard.press("Enter")
+    expect(page.locator("#pa-chat")).to_contain_text("uppföljningen")
+    settled(page)
+
+
 def reopen_event(server: LiveServer, headers: dict, conversation_id: str) -> str:
     """The page's own "reopen" event, sent straight to Gradio's queue with a chosen id."""
     from tests.test_security_page_files import run_event
@@ -117,10 +153,10 @@ def reopen_event(server: LiveServer, headers: dict, conversation_id: str) -> str
         index = next(
             n
             for n, d in enumerate(config["dependencies"])
-            if d["inputs"][:1] == [recent] and any(t[1] == "input" for t in d["targets"])
+            if d["inputs"][:1] == [recent] and any(t[1] == "change" for t in d["targets"])
         )
-        language = len(config["dependencies"][index]["inputs"]) - 1
-        return run_event(client, index, [conversation_id, *["sv"] * language])
+        assert len(config["dependencies"][index]["inputs"]) == 3  # choice, record, language
+        return run_event(client, index, [conversation_id, {"id": None, "cited": []}, "sv"])
 
 
 def test_nobody_sees_anothers_conversations(browser, own_server: LiveServer) -> None:

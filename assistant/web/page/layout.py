@@ -265,9 +265,11 @@ def _wire_recent(c: Components, recent: RecentConversations, loaded: gr.events.D
     )
     c.clear.click(*new_conversation, api_visibility=PRIVATE)
     c.chatbot.clear(*new_conversation, api_visibility=PRIVATE)  # the chat's own trash icon
-    c.recent.input(
+    # On change, not on input: Gradio's list sends "input" on every blur too (a click past it,
+    # a keyboard user tabbing through), which could land after a "new conversation" and undo it.
+    c.recent.change(
         recent.reopen,
-        [c.recent, c.language],
+        [c.recent, c.record, c.language],
         [c.chatbot, c.conversation, c.record, c.feedback_ids, c.notice, c.export],
         api_visibility=PRIVATE,
     )

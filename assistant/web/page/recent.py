@@ -54,8 +54,12 @@ class RecentConversations:
         listing = self.listing(owner, saved, lang)
         return {**record, "id": saved}, listing, export_link(saved, lang)
 
-    def reopen(self, chosen: str, lang: str, request: gr.Request) -> tuple:
-        """(chat, conversation, record, feedback ids, notice, export) for the chosen one."""
+    def reopen(self, chosen: str, record: dict, lang: str, request: gr.Request) -> tuple:
+        """(chat, conversation, record, feedback ids, notice, export) for the chosen one;
+        nothing when it is the one shown (the list changes with every answer saved, every
+        new conversation and every reload, not only when a user chooses)."""
+        if chosen == (record.get("id") or ""):
+            return (gr.update(),) * 6
         owner = self.owner(request)
         opened = self._openable(owner, chosen, request) if chosen else None
         self.store.set_current(self.place(request), opened.id if opened else None)
