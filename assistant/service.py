@@ -258,13 +258,12 @@ class Assistant:
         self.answerer = answerer
 
     def organisations(self, labels: Labels | None = None) -> list[Organisation]:
-        """The organisations of the documents a caller may read, each known by its own words."""
-        key = (self.catalog.generation(), labels)
+        """The readable documents' organisations, each known by its own words, as of the held
+        snapshot (which a question has just taken: no second catalogue read)."""
+        key = (self.retriever.snapshots.generation or self.catalog.generation(), labels)
         if key not in self._organisations:
-            documents = self.documents(labels=labels)
-            names = sorted(
-                {d.live.organisation for d in documents if d.live and d.live.organisation}
-            )
+            live = [d.live for d in self.documents(labels=labels) if d.live]
+            names = sorted({v.organisation for v in live if v.organisation})
             if any(generation != key[0] for generation, _ in self._organisations):
                 self._organisations.clear()  # the catalogue changed
             self._organisations[key] = organisations_from_names(names)

@@ -56,7 +56,8 @@ class Snapshot:
     vocabulary: Counter[str]  # words and their frequencies, for compound splitting
     chunks: bm25s.BM25 | None = None
     cards: bm25s.BM25 | None = None
-    doc_of_row: list[int] = field(default_factory=list)  # row → its document's card
+    # row → its document's card (an array: indexing by a list converted it at every question)
+    doc_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     # Per row, for filtering with one vector comparison ("" for no organisation).
     organisation_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     doc_id_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
@@ -252,7 +253,9 @@ class SnapshotBuilder:
             snapshot.sections = dict(sections)
             cards = _cards(records)
             doc_index = {doc_id: i for i, doc_id in enumerate(cards)}
-            snapshot.doc_of_row = [doc_index.get(m["doc_id"], -1) for m in metadatas]
+            snapshot.doc_of_row = np.array(
+                [doc_index.get(m["doc_id"], -1) for m in metadatas], dtype=np.int64
+            )
             snapshot.cards = _bm25([self.terms.of(card, vocabulary) for card in cards.values()])
         log.info("lexical index built: %d chunks, generation %d", len(rows), generation)
         return snapshot
