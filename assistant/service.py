@@ -32,7 +32,7 @@ from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.snapshot import Snapshot
 from assistant.retrieval.vocabulary import Vocabulary
 from assistant.settings import Settings
-from assistant.storage.consistency import check_consistency, open_catalog
+from assistant.storage.consistency import check_at_start, open_catalog
 from assistant.storage.embedders import CountingEmbeddings, make_embedder
 from assistant.storage.vectors import open_store
 from assistant.storage.versions import DocumentRecord
@@ -81,7 +81,7 @@ class Assistant:
         self.settings = settings
         self.catalog = open_catalog(settings, clock)  # first: names an unreachable database
         self.store = open_store(settings, embedder or make_embedder(settings.embedder))
-        check_consistency(settings, self.store, self.catalog)
+        check_at_start(settings, self.store, self.catalog)
         self.analyzer = Analyzer()
         self.retriever = Retriever(
             self.store, self.catalog, self.analyzer, retrieval, settings.snapshot_dir

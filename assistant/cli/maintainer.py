@@ -51,6 +51,7 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, rebuild: bool
         print_report(report)
         with console.status("Saving the snapshot servers load"):
             snapshots.latest()
+        catalog.note_indexed_store(store.identity)  # counted above, and written since
     actor = f"cli:{getpass.getuser()}"
     AuditLog(settings.audit_url).add(
         AuditRecord(actor, "ingest", ", ".join(map(str, paths)), report.summary())

@@ -135,6 +135,17 @@ class Catalog:
             value = db.scalar(select(STATE.c.value).where(STATE.c.key == "identity"))
         return f"{value:016x}"
 
+    def indexed_store(self) -> int | None:
+        """The identity of the vector store the last command-line ingest wrote and found
+        consistent with this catalogue (`Store.identity`), if one did."""
+        with self.db.transaction() as db:
+            return db.scalar(select(STATE.c.value).where(STATE.c.key == "store"))
+
+    def note_indexed_store(self, identity: int) -> None:
+        with self.db.transaction() as db:
+            row = upsert(db, STATE).values(key="store", value=identity)
+            db.execute(row.on_conflict_do_update(index_elements=["key"], set_={"value": identity}))
+
     def document(self, doc_id: str) -> DocumentRecord | None:
         with self.db.transaction() as db:
             return self._document(db, doc_id)

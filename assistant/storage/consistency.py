@@ -52,6 +52,17 @@ def open_catalog(settings: Settings, clock: Callable[[], date] = date.today) -> 
         ) from error
 
 
+def check_at_start(settings: Settings, store: Store, catalog: Catalog) -> None:
+    """A server's start: the store the last command-line ingest found consistent and wrote
+    (its identity noted then) is not counted again. Counting makes Chroma load the whole
+    collection into memory (0.45 s and 250 MB at 114,000 chunks), which a server answering
+    from its snapshot never reads; a store deleted, recreated or replaced since has another
+    identity and is counted. A store that lost paragraphs but kept its identity (an older
+    backup put back) is found by the next ingest's count, before it writes anything."""
+    if catalog.indexed_store() != store.identity:
+        check_consistency(settings, store, catalog)
+
+
 def check_consistency(settings: Settings, store: Store, catalog: Catalog) -> None:
     live = [d.live for d in catalog.documents() if d.live is not None]
     expected = sum(v.chunk_count for v in live)

@@ -71,6 +71,12 @@ class Store:
     def count(self) -> int:
         return self.collection.count()
 
+    @property
+    def identity(self) -> int:
+        """The collection's own id (62 bits of it): a store deleted and recreated, or replaced
+        by another, has another one. Reading it loads none of the collection."""
+        return self.collection.id.int & ((1 << 62) - 1)
+
     def refresh(self) -> None:
         """Open this process's client anew, to see what other processes wrote: a writer does
         so under the catalogue's `store_writer` lock."""

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.storage.audit import AuditLog
-from assistant.storage.consistency import DataDirError
+from assistant.storage.consistency import DataDirError, check_consistency
 from assistant.storage.conversations import ConversationStore
 from assistant.storage.embedders import MissingExtraError, ingest_threads
 from assistant.storage.feedback import FeedbackStore
@@ -132,9 +132,12 @@ class Runtime:
         """An upload's or delete's turn: one in this process (`ingest_lock`), and on an
         embedded store the only writer of any process (`Catalog.store_writer`), through a
         client opened under that lock. A command-line ingest holds it for its whole run: past
-        the per-document wait, `LockTimeoutError`."""
+        the per-document wait, `LockTimeoutError`. A store that no longer holds what the
+        catalogue lists (`check_consistency`, as before a command-line ingest): `DataDirError`,
+        before anything is written."""
         indexer, store = self.indexer, self.assistant.store
         wait = lock_wait(indexer.limits)
         with self.ingest_lock, self.assistant.catalog.store_writer(store.embedded, wait):
             store.refresh()
+            check_consistency(self.settings, store, self.assistant.catalog)
             yield indexer

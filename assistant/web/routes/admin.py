@@ -21,6 +21,7 @@ from pydantic import BeforeValidator
 
 from assistant.settings import Settings
 from assistant.storage.audit import AuditRecord
+from assistant.storage.consistency import DataDirError
 from assistant.storage.locks import LockTimeoutError
 from assistant.web.dependencies import RuntimeDep
 from assistant.web.schemas import AuditListOut, AuditOut, DeletedOut, ErrorOut, IngestOut
@@ -58,7 +59,11 @@ Prune = Annotated[
     response_model=DeletedOut,
     responses={
         404: {"model": ErrorOut, "description": "Not indexed."},
-        409: {"model": ErrorOut, "description": "Being ingested elsewhere past the wait."},
+        409: {
+            "model": ErrorOut,
+            "description": "Being ingested elsewhere past the wait, or an index that needs "
+            "its maintainer (the message says how to repair it).",
+        },
     },
 )
 def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> DeletedOut:
@@ -69,6 +74,8 @@ def delete_document(doc_id: str, runtime: RuntimeDep, actor: AdminDep) -> Delete
             runtime.assistant.refresh()
     except LockTimeoutError as error:
         raise HTTPException(409, f"{doc_id!r} is being ingested; try again.") from error
+    except DataDirError as error:  # the index needs its maintainer: nothing was written
+        raise HTTPException(409, str(error)) from error
     runtime.audit.add(
         AuditRecord(actor.name, "delete", doc_id, "deleted" if deleted else "not indexed")
     )
@@ -97,7 +104,11 @@ def audit(runtime: RuntimeDep, limit: int = 100) -> AuditListOut:
         },
         403: {"model": ErrorOut, "description": "Not the admin key, or a path outside the roots."},
         404: {"model": ErrorOut, "description": "A path that does not exist on the server."},
-        409: {"model": ErrorOut, "description": "Another ingest kept the index past the wait."},
+        409: {
+            "model": ErrorOut,
+            "description": "Another ingest kept the index past the wait, or an index that "
+            "needs its maintainer (the message says how to repair it).",
+        },
     },
 )
 def ingest(
@@ -125,8 +136,12 @@ def ingest(
                 for path in uploaded.values():
                     shutil.rmtree(path.parent, ignore_errors=True)
             runtime.assistant.refresh()
-    except LockTimeoutError as error:
-        refused = "Another ingest is writing the index; try again when it has finished."
+    except (LockTimeoutError, DataDirError) as error:
+        refused = (
+            str(error)
+            if isinstance(error, DataDirError)  # the index needs its maintainer: nothing written
+            else "Another ingest is writing the index; try again when it has finished."
+        )
         runtime.audit.add(AuditRecord(actor.name, "ingest", asked, f"refused: {refused}"))
         raise HTTPException(409, refused) from error
     names = {str(path): name for name, path in uploaded.items()}
