@@ -108,17 +108,9 @@ class Indexer:
                     log.info("not ingested: %s", error)  # the report names it, once
                 self._progress.file_done(path)
             if prune:
-                roots = [p.resolve() for p in paths if p.is_dir()]
-                for record in self.catalog.documents():
-                    source = Path(record.live.source_path) if record.live else None
-                    if (
-                        source is not None
-                        and record.doc_id not in seen
-                        and source not in failed_files
-                        and any(source.is_relative_to(root) for root in roots)
-                    ):
-                        self.delete(record.doc_id)
-                        report.deleted.append(record.doc_id)
+                for doc_id in _gone(self.catalog.documents(), folders, seen, failed_files):
+                    self.delete(doc_id)
+                    report.deleted.append(doc_id)
             report.embedded = self.store.embedder.passages_embedded - embedded_before
             report.seconds = time.perf_counter() - started
             return report
@@ -253,3 +245,19 @@ class Indexer:
 def lock_wait(limits: LoadLimits) -> float:
     """How long a writer waits for another ingest of its document to finish."""
     return limits.max_seconds + PUBLISH_SECONDS
+
+
+def _gone(
+    records: Sequence[DocumentRecord], folders: list[Path], seen: dict[str, Path], failed: set[Path]
+) -> list[str]:
+    """The documents a pruning ingest withdraws: in force, from a file under one of its
+    `folders` that it neither found nor failed to load this time."""
+    roots = [folder.resolve() for folder in folders]
+    return [
+        record.doc_id
+        for record in records
+        if record.live is not None
+        and record.doc_id not in seen
+        and (source := Path(record.live.source_path)) not in failed
+        and any(source.is_relative_to(root) for root in roots)
+    ]
