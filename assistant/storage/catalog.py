@@ -115,7 +115,7 @@ class Catalog:
                     f"{self.db.describe()} was written by an earlier release, which kept no "
                     "version dates."
                 )
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     def today(self) -> date:
         return self.clock()

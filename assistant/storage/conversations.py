@@ -54,7 +54,7 @@ class ConversationStore:
     def __init__(self, url: str, keep_days: float) -> None:
         self.db = Database(url)
         self.keep_seconds = keep_days * 86400
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     def save(
         self,

@@ -7,12 +7,15 @@ speak SQLAlchemy Core, so one set of statements serves both.
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import Insert
@@ -27,6 +30,19 @@ class Database:
 
     def describe(self) -> str:
         return describe(self.url)
+
+    def create(self, schema: MetaData) -> None:
+        """Create the schema's missing tables, once however many processes start together:
+        the creators take turns (else the second, finding no table, fails creating one the
+        first made meanwhile: "table chunks already exists")."""
+        with self.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for another writer
+            else:
+                key = int.from_bytes(hashlib.sha256(b"policy-assistant:schema").digest()[:8])
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
+            schema.create_all(connection)
+            connection.commit()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -62,6 +78,16 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def _write_ahead_log(connection: object, _record: object) -> None:
-    # Readers do not block the writer nor it them.
-    connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[attr-defined]
+def _write_ahead_log(connection: sqlite3.Connection, _record: object) -> None:
+    """Readers do not block the writer nor it them. The mode stays with the file once set;
+    setting it takes the file whole, without waiting (SQLite's busy timeout does not apply),
+    so a process opening a new file while another creates its tables tries again."""
+    for attempt in range(100):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 99:
+                raise
+            time.sleep(0.05)

@@ -25,7 +25,7 @@ CACHE = Table(
 class SQLByteStore(ByteStore):
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     def mget(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:

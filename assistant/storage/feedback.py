@@ -45,7 +45,7 @@ class Feedback:
 class FeedbackStore:
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     def add(self, feedback: Feedback) -> Feedback:
         created = datetime.now(UTC).isoformat(timespec="seconds")

@@ -50,7 +50,7 @@ class SessionStore:
     def __init__(self, url: str, lifetimes: Lifetimes) -> None:
         self.db = Database(url)
         self.lifetimes = lifetimes
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     # ---- sessions ----
 

@@ -29,7 +29,7 @@ TOKENS = Table(
 class SignInTokens:
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        SCHEMA.create_all(self.db.engine)
+        self.db.create(SCHEMA)
 
     def issue(self, user_name: str, seconds: float) -> str:
         """A new token that signs `user_name` in once within `seconds`."""
