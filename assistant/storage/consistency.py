@@ -58,7 +58,7 @@ def check_at_start(settings: Settings, store: Store, catalog: Catalog) -> None:
     collection into memory (0.45 s and 250 MB at 114,000 chunks), which a server answering
     from its snapshot never reads; a store deleted, recreated or replaced since has another
     identity and is counted. A store that lost paragraphs but kept its identity (an older
-    backup put back) is found by the next ingest's count, before it writes anything."""
+    backup put back) is found by the count before the next write (an ingest, upload or delete)."""
     if catalog.indexed_store() != store.identity:
         check_consistency(settings, store, catalog)
 

@@ -39,8 +39,8 @@ class Database:
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for another writer
             else:
-                key = int.from_bytes(hashlib.sha256(b"policy-assistant:schema").digest()[:8])
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - 2**63})
+                key = advisory_key("schema")
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
             schema.create_all(connection)
             connection.commit()
 
@@ -54,6 +54,12 @@ class Database:
 def describe(url: str) -> str:
     """The URL without its password, for messages and logs."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def advisory_key(name: str) -> int:
+    """A signed 64-bit PostgreSQL advisory lock key for `name`."""
+    digest = hashlib.sha256(f"policy-assistant:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def upsert(connection: Connection, table: Table) -> Insert:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from assistant.storage.database import Database
+from assistant.storage.database import Database, advisory_key
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +55,9 @@ def named_lock(db: Database, name: str, timeout: float) -> Iterator[None]:
         yield
 
 
-def _key(name: str) -> int:
-    """A signed 64-bit advisory lock key for `name`."""
-    digest = hashlib.sha256(f"policy-assistant:{name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
 @contextmanager
 def _advisory(db: Database, name: str) -> Iterator[Callable[[], bool]]:
-    query = text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=_key(name))
+    query = text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=advisory_key(name))
     with db.engine.connect() as connection, connection.begin():
         yield lambda: bool(connection.scalar(query))
 
